@@ -1,0 +1,58 @@
+"""Batch inputs and the batch response envelope (shared HubSpot-wide)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final, Generic, TypeVar
+
+from ._base import UNSET, Model, UnsetType
+from .errors import StandardError
+
+__all__ = [
+    "BATCH_STATUSES",
+    "TERMINAL_BATCH_STATUSES",
+    "BatchInput",
+    "BatchResponse",
+]
+
+T = TypeVar("T")
+
+#: The four values of the envelope's ``status`` (facts file, section 4).
+BATCH_STATUSES: Final = ("PENDING", "PROCESSING", "COMPLETE", "CANCELED")
+TERMINAL_BATCH_STATUSES: Final = frozenset({"COMPLETE", "CANCELED"})
+
+
+class BatchInput(Model, Generic[T]):
+    """``{"inputs": [...]}``: pages, folders, ids (strings) or JSON objects."""
+
+    inputs: list[T]
+
+
+class BatchResponse(Model, Generic[T]):
+    """The batch envelope, with or without errors (HTTP 200/201, or 207 with errors).
+
+    ``status`` is usually ``COMPLETE``; a ``PENDING``/``PROCESSING`` envelope carries
+    the URL to poll in ``links["status"]`` (or ``links["self"]``).
+    """
+
+    status: str | None | UnsetType = UNSET
+    results: list[T] = []
+    num_errors: int | None | UnsetType = UNSET
+    errors: list[StandardError] | None | UnsetType = UNSET
+    requested_at: datetime | None | UnsetType = UNSET
+    started_at: datetime | None | UnsetType = UNSET
+    completed_at: datetime | None | UnsetType = UNSET
+    links: dict[str, str] | None | UnsetType = UNSET
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the batch is COMPLETE or CANCELED (an absent status counts as COMPLETE)."""
+        return self.status in (UNSET, None) or self.status in TERMINAL_BATCH_STATUSES
+
+    @property
+    def poll_url(self) -> str | None:
+        """The link to poll while the batch is not terminal, if the envelope gives one."""
+        links = self.links if isinstance(self.links, dict) else {}
+        return links.get("status") or links.get("self")
+
+
