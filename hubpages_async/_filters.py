@@ -114,7 +114,9 @@ def check_filter(prop: str, operator: str) -> str:
     """
     if prop not in FILTERABLE:
         known = ", ".join(sorted(FILTERABLE))
-        raise FilterError(f"property {prop!r} cannot be filtered on; filterable properties: {known}")
+        raise FilterError(
+            f"property {prop!r} cannot be filtered on; filterable properties: {known}"
+        )
     op = canonical_operator(operator)
     if op not in _ALL_OPERATORS:
         raise FilterError(f"unknown filter operator {operator!r} in {prop}__{operator}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final, Generic, TypeVar
 
+import msgspec
+
 from ._base import UNSET, Model, UnsetType
 from .errors import StandardError
 
@@ -35,14 +37,14 @@ class BatchResponse(Model, Generic[T]):
     the URL to poll in ``links["status"]`` (or ``links["self"]``).
     """
 
-    status: str | None | UnsetType = UNSET
-    results: list[T] = []
-    num_errors: int | None | UnsetType = UNSET
-    errors: list[StandardError] | None | UnsetType = UNSET
-    requested_at: datetime | None | UnsetType = UNSET
-    started_at: datetime | None | UnsetType = UNSET
-    completed_at: datetime | None | UnsetType = UNSET
-    links: dict[str, str] | None | UnsetType = UNSET
+    status: str | UnsetType | None = UNSET
+    results: list[T] = msgspec.field(default_factory=list)
+    num_errors: int | UnsetType | None = UNSET
+    errors: list[StandardError] | UnsetType | None = UNSET
+    requested_at: datetime | UnsetType | None = UNSET
+    started_at: datetime | UnsetType | None = UNSET
+    completed_at: datetime | UnsetType | None = UNSET
+    links: dict[str, str] | UnsetType | None = UNSET
 
     @property
     def is_terminal(self) -> bool:
@@ -54,5 +56,3 @@ class BatchResponse(Model, Generic[T]):
         """The link to poll while the batch is not terminal, if the envelope gives one."""
         links = self.links if isinstance(self.links, dict) else {}
         return links.get("status") or links.get("self")
-
-

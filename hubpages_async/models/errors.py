@@ -18,30 +18,30 @@ __all__ = ["ErrorBody", "ErrorDetail", "StandardError"]
 class ErrorDetail(Model):
     """One entry of an error's ``errors[]``."""
 
-    message: str | None | UnsetType = UNSET
-    code: str | None | UnsetType = UNSET
+    message: str | UnsetType | None = UNSET
+    code: str | UnsetType | None = UNSET
     # ``in`` is a Python keyword: the attribute is ``in_``, the wire name ``in``.
-    in_: str | None | UnsetType = msgspec.field(default=UNSET, name="in")
-    sub_category: str | None | UnsetType = UNSET
-    context: dict[str, list[str]] | None | UnsetType = UNSET
+    in_: str | UnsetType | None = msgspec.field(default=UNSET, name="in")
+    sub_category: str | UnsetType | None = UNSET
+    context: dict[str, list[str]] | UnsetType | None = UNSET
 
 
 class ErrorBody(Model):
     """The top-level error body (spec schema ``Error``), plus the 429 extras."""
 
-    status: str | None | UnsetType = UNSET
-    message: str | None | UnsetType = UNSET
-    correlation_id: str | None | UnsetType = UNSET
-    category: str | None | UnsetType = UNSET
-    sub_category: str | None | UnsetType = UNSET
-    errors: list[ErrorDetail] | None | UnsetType = UNSET
-    context: dict[str, list[str]] | None | UnsetType = UNSET
-    links: dict[str, str] | None | UnsetType = UNSET
+    status: str | UnsetType | None = UNSET
+    message: str | UnsetType | None = UNSET
+    correlation_id: str | UnsetType | None = UNSET
+    category: str | UnsetType | None = UNSET
+    sub_category: str | UnsetType | None = UNSET
+    errors: list[ErrorDetail] | UnsetType | None = UNSET
+    context: dict[str, list[str]] | UnsetType | None = UNSET
+    links: dict[str, str] | UnsetType | None = UNSET
     # Rate-limit bodies (429) use these instead of ``category``.
-    error_type: str | None | UnsetType = UNSET
-    policy_name: str | None | UnsetType = UNSET
-    group_name: str | None | UnsetType = UNSET
-    request_id: str | None | UnsetType = UNSET
+    error_type: str | UnsetType | None = UNSET
+    policy_name: str | UnsetType | None = UNSET
+    group_name: str | UnsetType | None = UNSET
+    request_id: str | UnsetType | None = UNSET
 
 
 class StandardError(Model):
@@ -50,11 +50,11 @@ class StandardError(Model):
     ``context`` names the failing input, e.g. ``{"id": ["123"]}`` or ``{"index": ["4"]}``.
     """
 
-    status: str | None | UnsetType = UNSET
-    category: str | None | UnsetType = UNSET
-    message: str | None | UnsetType = UNSET
-    id: str | None | UnsetType = UNSET
+    status: str | UnsetType | None = UNSET
+    category: str | UnsetType | None = UNSET
+    message: str | UnsetType | None = UNSET
+    id: str | UnsetType | None = UNSET
     sub_category: Any | UnsetType = UNSET
-    errors: list[ErrorDetail] | None | UnsetType = UNSET
-    context: dict[str, list[str]] | None | UnsetType = UNSET
-    links: dict[str, str] | None | UnsetType = UNSET
+    errors: list[ErrorDetail] | UnsetType | None = UNSET
+    context: dict[str, list[str]] | UnsetType | None = UNSET
+    links: dict[str, str] | UnsetType | None = UNSET

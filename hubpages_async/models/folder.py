@@ -13,13 +13,13 @@ __all__ = ["READ_ONLY_FOLDER_FIELDS", "ContentFolder"]
 class ContentFolder(Model):
     """A landing-page folder. ``parent_folder_id`` is an integer on the wire, ``id`` a string."""
 
-    id: str | None | UnsetType = UNSET
-    name: str | None | UnsetType = UNSET
-    parent_folder_id: int | None | UnsetType = UNSET
-    category: int | None | UnsetType = UNSET
-    created: datetime | None | UnsetType = UNSET
-    updated: datetime | None | UnsetType = UNSET
-    deleted_at: datetime | None | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    parent_folder_id: int | UnsetType | None = UNSET
+    category: int | UnsetType | None = UNSET
+    created: datetime | UnsetType | None = UNSET
+    updated: datetime | UnsetType | None = UNSET
+    deleted_at: datetime | UnsetType | None = UNSET
 
 
 READ_ONLY_FOLDER_FIELDS: Final[frozenset[str]] = frozenset(

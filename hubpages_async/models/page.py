@@ -15,21 +15,21 @@ Json = dict[str, Any]
 class ContentLanguageVariation(Model):
     """One entry of ``Page.translations``: a page in the same language group."""
 
-    id: int | str | None | UnsetType = UNSET
-    name: str | None | UnsetType = UNSET
-    slug: str | None | UnsetType = UNSET
-    state: str | None | UnsetType = UNSET
-    archived_in_dashboard: bool | None | UnsetType = UNSET
-    author_name: str | None | UnsetType = UNSET
-    campaign: str | None | UnsetType = UNSET
-    campaign_name: str | None | UnsetType = UNSET
-    created: datetime | None | UnsetType = UNSET
-    updated: datetime | None | UnsetType = UNSET
-    password: str | None | UnsetType = UNSET
-    public_access_rules: list[Json] | None | UnsetType = UNSET
-    public_access_rules_enabled: bool | None | UnsetType = UNSET
-    publish_date: datetime | None | UnsetType = UNSET
-    tag_ids: list[int] | None | UnsetType = UNSET
+    id: int | str | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    slug: str | UnsetType | None = UNSET
+    state: str | UnsetType | None = UNSET
+    archived_in_dashboard: bool | UnsetType | None = UNSET
+    author_name: str | UnsetType | None = UNSET
+    campaign: str | UnsetType | None = UNSET
+    campaign_name: str | UnsetType | None = UNSET
+    created: datetime | UnsetType | None = UNSET
+    updated: datetime | UnsetType | None = UNSET
+    password: str | UnsetType | None = UNSET
+    public_access_rules: list[Json] | UnsetType | None = UNSET
+    public_access_rules_enabled: bool | UnsetType | None = UNSET
+    publish_date: datetime | UnsetType | None = UNSET
+    tag_ids: list[int] | UnsetType | None = UNSET
 
 
 class Page(Model):
@@ -42,70 +42,70 @@ class Page(Model):
     ``created``/``updated``/``currently_published`` so callers read one name.
     """
 
-    id: str | None | UnsetType = UNSET
-    name: str | None | UnsetType = UNSET
-    template_path: str | None | UnsetType = UNSET
-    slug: str | None | UnsetType = UNSET
-    domain: str | None | UnsetType = UNSET
-    url: str | None | UnsetType = UNSET
-    state: str | None | UnsetType = UNSET
-    current_state: str | None | UnsetType = UNSET
-    currently_published: bool | None | UnsetType = UNSET
-    publish_date: datetime | None | UnsetType = UNSET
-    publish_immediately: bool | None | UnsetType = UNSET
-    created: datetime | None | UnsetType = UNSET
-    updated: datetime | None | UnsetType = UNSET
-    archived_at: datetime | None | UnsetType = UNSET
-    archived_in_dashboard: bool | None | UnsetType = UNSET
-    created_by_id: str | None | UnsetType = UNSET
-    updated_by_id: str | None | UnsetType = UNSET
-    author_name: str | None | UnsetType = UNSET
-    html_title: str | None | UnsetType = UNSET
-    meta_description: str | None | UnsetType = UNSET
-    head_html: str | None | UnsetType = UNSET
-    footer_html: str | None | UnsetType = UNSET
-    link_rel_canonical_url: str | None | UnsetType = UNSET
-    featured_image: str | None | UnsetType = UNSET
-    featured_image_alt_text: str | None | UnsetType = UNSET
-    use_featured_image: bool | None | UnsetType = UNSET
-    language: str | None | UnsetType = UNSET
-    translated_from_id: str | None | UnsetType = UNSET
-    translations: dict[str, ContentLanguageVariation] | None | UnsetType = UNSET
-    folder_id: str | None | UnsetType = UNSET
-    campaign: str | None | UnsetType = UNSET
-    category_id: int | None | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
+    name: str | UnsetType | None = UNSET
+    template_path: str | UnsetType | None = UNSET
+    slug: str | UnsetType | None = UNSET
+    domain: str | UnsetType | None = UNSET
+    url: str | UnsetType | None = UNSET
+    state: str | UnsetType | None = UNSET
+    current_state: str | UnsetType | None = UNSET
+    currently_published: bool | UnsetType | None = UNSET
+    publish_date: datetime | UnsetType | None = UNSET
+    publish_immediately: bool | UnsetType | None = UNSET
+    created: datetime | UnsetType | None = UNSET
+    updated: datetime | UnsetType | None = UNSET
+    archived_at: datetime | UnsetType | None = UNSET
+    archived_in_dashboard: bool | UnsetType | None = UNSET
+    created_by_id: str | UnsetType | None = UNSET
+    updated_by_id: str | UnsetType | None = UNSET
+    author_name: str | UnsetType | None = UNSET
+    html_title: str | UnsetType | None = UNSET
+    meta_description: str | UnsetType | None = UNSET
+    head_html: str | UnsetType | None = UNSET
+    footer_html: str | UnsetType | None = UNSET
+    link_rel_canonical_url: str | UnsetType | None = UNSET
+    featured_image: str | UnsetType | None = UNSET
+    featured_image_alt_text: str | UnsetType | None = UNSET
+    use_featured_image: bool | UnsetType | None = UNSET
+    language: str | UnsetType | None = UNSET
+    translated_from_id: str | UnsetType | None = UNSET
+    translations: dict[str, ContentLanguageVariation] | UnsetType | None = UNSET
+    folder_id: str | UnsetType | None = UNSET
+    campaign: str | UnsetType | None = UNSET
+    category_id: int | UnsetType | None = UNSET
     # HubSpot's quirk: declared a string enum "0".."22", sent as an integer in practice.
-    content_type_category: str | int | None | UnsetType = UNSET
-    subcategory: str | None | UnsetType = UNSET
-    content_group_id: str | None | UnsetType = UNSET
-    ab_status: str | None | UnsetType = UNSET
-    ab_test_id: str | None | UnsetType = UNSET
-    mab_experiment_id: str | None | UnsetType = UNSET
-    dynamic_page_data_source_id: str | None | UnsetType = UNSET
-    dynamic_page_data_source_type: int | None | UnsetType = UNSET
-    dynamic_page_hub_db_table_id: str | None | UnsetType = UNSET
-    enable_domain_stylesheets: bool | None | UnsetType = UNSET
-    enable_layout_stylesheets: bool | None | UnsetType = UNSET
-    include_default_custom_css: bool | None | UnsetType = UNSET
-    attached_stylesheets: list[Json] | None | UnsetType = UNSET
+    content_type_category: str | int | UnsetType | None = UNSET
+    subcategory: str | UnsetType | None = UNSET
+    content_group_id: str | UnsetType | None = UNSET
+    ab_status: str | UnsetType | None = UNSET
+    ab_test_id: str | UnsetType | None = UNSET
+    mab_experiment_id: str | UnsetType | None = UNSET
+    dynamic_page_data_source_id: str | UnsetType | None = UNSET
+    dynamic_page_data_source_type: int | UnsetType | None = UNSET
+    dynamic_page_hub_db_table_id: str | UnsetType | None = UNSET
+    enable_domain_stylesheets: bool | UnsetType | None = UNSET
+    enable_layout_stylesheets: bool | UnsetType | None = UNSET
+    include_default_custom_css: bool | UnsetType | None = UNSET
+    attached_stylesheets: list[Json] | UnsetType | None = UNSET
     # HubSpot's quirk: epoch milliseconds, not a date-time like the other dates.
-    page_expiry_date: int | None | UnsetType = UNSET
-    page_expiry_enabled: bool | None | UnsetType = UNSET
-    page_expiry_redirect_id: int | None | UnsetType = UNSET
-    page_expiry_redirect_url: str | None | UnsetType = UNSET
-    page_redirected: bool | None | UnsetType = UNSET
-    password: str | None | UnsetType = UNSET
-    public_access_rules: list[Json] | None | UnsetType = UNSET
-    public_access_rules_enabled: bool | None | UnsetType = UNSET
-    theme_settings_values: Json | None | UnsetType = UNSET
+    page_expiry_date: int | UnsetType | None = UNSET
+    page_expiry_enabled: bool | UnsetType | None = UNSET
+    page_expiry_redirect_id: int | UnsetType | None = UNSET
+    page_expiry_redirect_url: str | UnsetType | None = UNSET
+    page_redirected: bool | UnsetType | None = UNSET
+    password: str | UnsetType | None = UNSET
+    public_access_rules: list[Json] | UnsetType | None = UNSET
+    public_access_rules_enabled: bool | UnsetType | None = UNSET
+    theme_settings_values: Json | UnsetType | None = UNSET
     # Opaque JSON: HubSpot documents that nested structures are replaced whole.
-    layout_sections: Json | None | UnsetType = UNSET
-    widgets: Json | None | UnsetType = UNSET
-    widget_containers: Json | None | UnsetType = UNSET
+    layout_sections: Json | UnsetType | None = UNSET
+    widgets: Json | UnsetType | None = UNSET
+    widget_containers: Json | UnsetType | None = UNSET
     # Spellings from HubSpot's guide example; folded into the spec names on decode.
-    created_at: datetime | None | UnsetType = UNSET
-    updated_at: datetime | None | UnsetType = UNSET
-    published: bool | None | UnsetType = UNSET
+    created_at: datetime | UnsetType | None = UNSET
+    updated_at: datetime | UnsetType | None = UNSET
+    published: bool | UnsetType | None = UNSET
 
     def __post_init__(self) -> None:
         if self.created is UNSET and self.created_at is not UNSET:

@@ -14,24 +14,24 @@ __all__ = ["ContentFolderVersion", "PageVersion", "VersionUser"]
 class VersionUser(Model):
     """The user who made a revision."""
 
-    id: str | None | UnsetType = UNSET
-    email: str | None | UnsetType = UNSET
-    full_name: str | None | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    full_name: str | UnsetType | None = UNSET
 
 
 class PageVersion(Model):
     """One recorded revision of a page: its full state at ``updated_at``."""
 
-    id: str | None | UnsetType = UNSET
-    object: Page | None | UnsetType = UNSET
-    updated_at: datetime | None | UnsetType = UNSET
-    user: VersionUser | None | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
+    object: Page | UnsetType | None = UNSET
+    updated_at: datetime | UnsetType | None = UNSET
+    user: VersionUser | UnsetType | None = UNSET
 
 
 class ContentFolderVersion(Model):
     """One recorded revision of a landing-page folder."""
 
-    id: str | None | UnsetType = UNSET
-    object: ContentFolder | None | UnsetType = UNSET
-    updated_at: datetime | None | UnsetType = UNSET
-    user: VersionUser | None | UnsetType = UNSET
+    id: str | UnsetType | None = UNSET
+    object: ContentFolder | UnsetType | None = UNSET
+    updated_at: datetime | UnsetType | None = UNSET
+    user: VersionUser | UnsetType | None = UNSET
