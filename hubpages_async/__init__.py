@@ -1,7 +1,47 @@
-"""hubpages_async: an asyncio-native client for HubSpot's CMS Pages API v3."""
+"""hubpages_async: an asyncio-native client for HubSpot's CMS Pages API v3.
+
+::
+
+    from hubpages_async import HubPages, models
+
+    async with HubPages() as hs:  # token from HUBSPOT_ACCESS_TOKEN
+        page = await hs.site_pages.create(models.Page(name="Hi", template_path="t/p.html"))
+"""
 
 from __future__ import annotations
 
+from . import errors, models
+from ._client import HubPages
+from ._config import ClientConfig
+from ._core import ClientStats
+from ._retry import RetryPolicy
+from ._sansio import RateLimitInfo
+from ._throttle import Limiter, RateLimit, SlidingWindowLimiter
+from .models import BatchResponse, CollectionResponse, ContentFolder, Page, PageVersion
+from .pagination import AsyncPager
+from .resources import FoldersResource, LandingPagesResource, PagesResource
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "AsyncPager",
+    "BatchResponse",
+    "ClientConfig",
+    "ClientStats",
+    "CollectionResponse",
+    "ContentFolder",
+    "FoldersResource",
+    "HubPages",
+    "LandingPagesResource",
+    "Limiter",
+    "Page",
+    "PageVersion",
+    "PagesResource",
+    "RateLimit",
+    "RateLimitInfo",
+    "RetryPolicy",
+    "SlidingWindowLimiter",
+    "__version__",
+    "errors",
+    "models",
+]

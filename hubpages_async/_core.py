@@ -1,0 +1,269 @@
+"""The one request loop: throttle -> transport.send -> decipher -> retry decision.
+
+Every resource method ends up in :meth:`Core.request`. The pure decisions live in
+``_sansio`` and ``_retry``; this module only sequences them and does the waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import anyio
+
+from . import errors
+from ._config import ClientConfig, normalize_token
+from ._retry import RetryBudget, decide
+from ._sansio import RateLimitInfo, decipher, encode
+from ._throttle import Limiter, SlidingWindowLimiter
+from ._transport import RawResponse, Transport
+
+__all__ = ["ClientStats", "Core"]
+
+log = logging.getLogger("hubpages_async")
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
+
+Params = Sequence[tuple[str, str]] | Mapping[str, str] | None
+
+
+@dataclass(slots=True)
+class ClientStats:
+    """Counters of one client, updated as it works (read them any time: ``hs.stats``)."""
+
+    #: HTTP requests actually sent (every attempt counts).
+    requests: int = 0
+    #: Attempts repeated after a retryable failure.
+    retries: int = 0
+    #: 429 answers received.
+    rate_limited_429: int = 0
+    #: Requests that had to wait for the rate limiter, and the total seconds waited.
+    throttle_waits: int = 0
+    throttle_wait_seconds: float = 0.0
+    #: Error answers and connection failures (before any retry).
+    failures: int = 0
+    #: Non-idempotent requests that failed with an unknown outcome.
+    outcome_unknown: int = 0
+    #: Retries refused because the client-wide retry budget was spent.
+    retry_budget_exhausted: int = 0
+    #: Times the token provider was asked again after a 401.
+    token_refreshes: int = 0
+
+
+class Core:
+    """Shared by every resource of one client: session, limiter, budget, token, stats."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        limiter: Limiter | None = None,
+        trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
+    ) -> None:
+        self.config = config
+        self.transport = Transport(
+            timeout=config.timeout,
+            session=session,
+            trace_configs=trace_configs,
+            max_connections=config.max_concurrency,
+        )
+        self.limiter: Limiter = limiter or SlidingWindowLimiter(config.rate_limit)
+        self.stats = ClientStats()
+        self.budget = RetryBudget.for_policy(config.retry)
+        #: Hooks for tests: the backoff sleep and the jitter source.
+        self.sleep: Callable[[float], Awaitable[None]] = anyio.sleep
+        self.rng: Callable[[], float] = random.random
+        self._token = config.token
+        self._token_lock: anyio.Lock | None = None
+        self._capacity: anyio.CapacityLimiter | None = None
+        base = urlsplit(config.base_url)
+        self._origin = (base.scheme, base.netloc)
+
+    async def open(self, stack: AsyncExitStack) -> None:
+        """Open the session; the concurrency limiter and lock need the running loop."""
+        self._capacity = anyio.CapacityLimiter(self.config.max_concurrency)
+        self._token_lock = anyio.Lock()
+        await self.transport.open(stack)
+
+    # -- addressing ----------------------------------------------------------------
+
+    def resolve(self, target: str) -> tuple[str, str]:
+        """``target`` -> (URL, path for messages).
+
+        ``"site-pages/1"`` is relative to the API prefix, ``"/cms/v3/pages/x"`` to the
+        base URL, and an absolute URL must be on the base URL's host: the token is
+        only ever sent there.
+        """
+        if target.startswith(("http://", "https://")):
+            parts = urlsplit(target)
+            if (parts.scheme, parts.netloc) != self._origin:
+                raise errors.ValidationError(
+                    "path", "an absolute URL must be on the base_url's host (the token goes there)"
+                )
+            return target, parts.path
+        if target.startswith("/"):
+            url = self.config.base_url + target
+        else:
+            url = f"{self.config.api_root}/{target}" if target else self.config.api_root
+        return url, urlsplit(url).path
+
+    # -- token -----------------------------------------------------------------------
+
+    async def _current_token(self) -> str:
+        if self._token is not None:
+            return self._token
+        provider = self.config.token_provider
+        if provider is None or self._token_lock is None:
+            raise errors.ClientStateError("the client is not open; use `async with HubPages(...)`")
+        async with self._token_lock:
+            if self._token is None:
+                self._token = normalize_token(await provider())
+            return self._token
+
+    async def _refresh_token(self, stale: str) -> bool:
+        """Ask the provider again after a 401; False when there is no provider."""
+        provider = self.config.token_provider
+        if provider is None or self._token_lock is None:
+            return False
+        async with self._token_lock:
+            if self._token == stale:  # else another request already refreshed it
+                self._token = normalize_token(await provider())
+                self.stats.token_refreshes += 1
+                log.info("access token refreshed from the token provider after a 401")
+        return True
+
+    def redact(self, text: str) -> str:
+        """``text`` with the current token masked (for anything that may be shown)."""
+        token = self._token
+        return text.replace(token, "***") if token and token in text else text
+
+    # -- the loop ----------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        target: str,
+        *,
+        params: Params = None,
+        body: Any = None,
+        response_type: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send one API call with throttling and retries; return the decoded body."""
+        if self._capacity is None or not self.transport.is_open:
+            raise errors.ClientStateError(
+                "the client is not open; use it inside `async with HubPages(...) as hs:`"
+            )
+        method = method.upper()
+        url, path = self.resolve(target)
+        data = encode(body) if body is not None else None
+        query = list(params.items()) if isinstance(params, Mapping) else params
+        if idempotent is None:
+            idempotent = method in _IDEMPOTENT_METHODS
+        attempt = 0
+        reauthenticated = False
+        while True:
+            attempt += 1
+            token = await self._current_token()
+            try:
+                raw = await self._send(method, url, path, token, query, data)
+                result = self._decipher(raw, response_type, method, path)
+            except errors.AuthenticationError:
+                self.stats.failures += 1
+                if not reauthenticated and await self._refresh_token(token):
+                    reauthenticated = True
+                    attempt -= 1  # a fresh token is a new first attempt
+                    continue
+                raise
+            except (errors.APIStatusError, errors.APIConnectionError) as exc:
+                self.stats.failures += 1
+                self._scrub(exc)
+                decision = decide(
+                    self.config.retry, exc, attempt=attempt, idempotent=idempotent, rng=self.rng
+                )
+                if decision.outcome_unknown:
+                    self.stats.outcome_unknown += 1
+                    log.warning("%s %s: %s; outcome unknown, not retried", method, path, exc)
+                    raise errors.OutcomeUnknownError(
+                        method=method, path=path, body=body, cause=exc
+                    ) from exc
+                if not decision.retry:
+                    raise
+                if not self.budget.withdraw():
+                    self.stats.retry_budget_exhausted += 1
+                    log.warning("%s %s: %s; retry budget exhausted", method, path, decision.reason)
+                    raise
+                self.stats.retries += 1
+                log.warning(
+                    "%s %s: %s; retry %d of %d in %.2fs",
+                    method,
+                    path,
+                    decision.reason,
+                    attempt,
+                    self.config.retry.max_attempts - 1,
+                    decision.delay,
+                )
+                await self.sleep(decision.delay)
+                continue
+            self.budget.deposit()
+            return result
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        token: str,
+        query: Sequence[tuple[str, str]] | None,
+        data: bytes | None,
+    ) -> RawResponse:
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        assert self._capacity is not None
+        # Concurrency first, then the rate slot: a slot taken long before the send
+        # would let sends bunch up on the server's clock.
+        async with self._capacity:
+            waited = await self.limiter.acquire()
+            if waited > 0:
+                self.stats.throttle_waits += 1
+                self.stats.throttle_wait_seconds += waited
+                log.debug("%s %s waited %.3fs for the rate limiter", method, path, waited)
+            try:
+                self.stats.requests += 1
+                return await self.transport.send(
+                    method, url, headers=headers, params=query, data=data, path=path
+                )
+            finally:
+                self.limiter.release()
+
+    def _decipher(self, raw: RawResponse, response_type: Any, method: str, path: str) -> Any:
+        try:
+            result = decipher(
+                raw.status, raw.headers, raw.body, response_type, method=method, path=path
+            )
+        except errors.RateLimitError as exc:
+            self.stats.rate_limited_429 += 1
+            log.warning(
+                "%s %s: 429 %s (retry-after %s)", method, path, exc.policy_name, exc.retry_after
+            )
+            if not exc.is_daily:
+                self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=429))
+            raise
+        if "x-hubspot-ratelimit-remaining" in raw.headers:
+            self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=raw.status))
+        return result
+
+    def _scrub(self, exc: errors.APIError) -> None:
+        # Belt and braces: a server (or proxy) echoing the token must not leak it.
+        token = self._token
+        if token and any(token in str(arg) for arg in exc.args):
+            exc.args = tuple(self.redact(str(arg)) for arg in exc.args)
+            exc.message = self.redact(exc.message)

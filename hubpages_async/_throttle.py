@@ -1,0 +1,202 @@
+"""Client-side rate limiting: HubSpot counts requests in a *rolling* window.
+
+A leaky bucket such as ``aiolimiter.AsyncLimiter(100, 10)`` starts full, so it lets a
+burst of 100 through and then refills continuously: nearly 200 requests can land in
+one 10-second window. :class:`SlidingWindowLimiter` keeps an exact log of the last N
+send times instead, so no rolling window of W seconds ever holds more than N sends.
+It also carries the shared pause gate: a rolling-window 429, or
+``X-HubSpot-RateLimit-Remaining: 0``, makes every request wait (``Retry-After`` if
+sent, else the window length from ``X-HubSpot-RateLimit-Interval-Milliseconds``).
+
+Anything implementing :class:`Limiter` can replace it, e.g. a limiter shared between
+processes through Redis or a lock file.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import ClassVar, Protocol, runtime_checkable
+
+import anyio
+
+from . import errors
+from ._sansio import RateLimitInfo
+
+__all__ = ["Limiter", "RateLimit", "SlidingWindowLimiter"]
+
+log = logging.getLogger("hubpages_async")
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """``requests`` per rolling ``per_seconds`` window, as HubSpot states its limits.
+
+    The limiter enforces ``effective_requests`` per ``effective_window``: ``headroom``
+    keeps a fraction of the quota spare (for retries and other tools on the same app)
+    and ``margin`` widens the window so that uneven network delay between client and
+    server cannot squeeze two windows' worth of requests into one on the server's clock.
+
+    >>> RateLimit.tier("professional").requests
+    190
+    >>> RateLimit.parse("100/10s").effective_requests
+    95
+    """
+
+    requests: int = 100
+    per_seconds: float = 10.0
+    headroom: float = 0.05
+    margin: float = 0.25
+
+    TIERS: ClassVar[dict[str, int]] = {
+        "free": 100,
+        "starter": 100,
+        "private_app": 100,
+        "public_app": 110,
+        "oauth": 110,
+        "professional": 190,
+        "enterprise": 190,
+        "capacity_pack": 250,
+    }
+
+    def __post_init__(self) -> None:
+        if self.requests < 1:
+            raise errors.ValidationError("requests", "must be at least 1")
+        if not self.per_seconds > 0:
+            raise errors.ValidationError("per_seconds", "must be positive")
+        if not 0 <= self.headroom < 1:
+            raise errors.ValidationError("headroom", "must be in [0, 1)")
+        if self.margin < 0:
+            raise errors.ValidationError("margin", "must not be negative")
+
+    @classmethod
+    def tier(cls, name: str) -> RateLimit:
+        """HubSpot's published per-10-second limits: ``free``/``starter`` (100),
+        ``public_app``/``oauth`` (110), ``professional``/``enterprise`` (190),
+        ``capacity_pack`` (250)."""
+        key = name.lower().replace("-", "_").replace(" ", "_")
+        if key not in cls.TIERS:
+            raise errors.ValidationError(
+                "tier", f"unknown tier {name!r}; one of {sorted(cls.TIERS)}"
+            )
+        return cls(requests=cls.TIERS[key], per_seconds=10.0)
+
+    @classmethod
+    def parse(cls, spec: str) -> RateLimit:
+        """``"100/10s"`` or ``"190/10"`` -> RateLimit (for command lines and config files)."""
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*", spec)
+        if not match:
+            raise errors.ValidationError("rate_limit", f"expected REQUESTS/SECONDS, got {spec!r}")
+        return cls(requests=int(match[1]), per_seconds=float(match[2]))
+
+    @property
+    def effective_requests(self) -> int:
+        """The count the limiter allows per window (the quota less headroom)."""
+        return max(1, math.floor(self.requests * (1 - self.headroom) + 1e-9))
+
+    @property
+    def effective_window(self) -> float:
+        """The window the limiter measures (HubSpot's window plus the margin)."""
+        return self.per_seconds + self.margin
+
+
+@runtime_checkable
+class Limiter(Protocol):
+    """What the request loop needs from a rate limiter.
+
+    ``acquire`` waits for permission to send one request and returns the seconds it
+    waited; ``release`` is called once that request has been answered (or failed);
+    ``pause_until`` holds every request back until a ``time.monotonic()`` deadline;
+    ``feedback`` receives the rate-limit headers of every answer.
+    """
+
+    async def acquire(self) -> float: ...
+
+    def release(self) -> None: ...
+
+    def pause_until(self, deadline: float) -> None: ...
+
+    def feedback(self, info: RateLimitInfo) -> None: ...
+
+
+class SlidingWindowLimiter:
+    """The default in-process :class:`Limiter`: an exact log of recent send times.
+
+    Waiters queue on a FIFO lock, so requests go out in arrival order and the check
+    plus the log append cannot interleave. ``clock`` and ``sleep`` are injectable so
+    that tests can run hours of simulated traffic without waiting.
+
+    >>> limiter = SlidingWindowLimiter(RateLimit(requests=190, per_seconds=10))
+    """
+
+    def __init__(
+        self,
+        rate: RateLimit | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        self.rate = rate or RateLimit()
+        self._limit = self.rate.effective_requests
+        self._window = self.rate.effective_window
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque(maxlen=self._limit)
+        self._paused_until = 0.0
+        self._lock: anyio.Lock | None = None
+
+    def __repr__(self) -> str:
+        return f"SlidingWindowLimiter({self._limit} per {self._window:g}s)"
+
+    def _wait_needed(self, now: float) -> float:
+        if now < self._paused_until:
+            return self._paused_until - now
+        sent = self._sent
+        cutoff = now - self._window
+        while sent and sent[0] <= cutoff:
+            sent.popleft()
+        if len(sent) < self._limit:
+            return 0.0
+        return sent[0] - cutoff
+
+    async def acquire(self) -> float:
+        """Wait until one more send keeps every window within the limit; record it."""
+        if self._lock is None:  # created lazily, inside the running event loop
+            self._lock = anyio.Lock()
+        waited = 0.0
+        async with self._lock:
+            while True:
+                now = self._clock()
+                delay = self._wait_needed(now)
+                if delay <= 0:
+                    self._sent.append(now)
+                    return waited
+                await self._sleep(delay)
+                waited += delay
+
+    def release(self) -> None:
+        """Nothing to do: a send counts against the window whatever its outcome."""
+
+    def pause_until(self, deadline: float) -> None:
+        """Hold every request until ``deadline`` (monotonic seconds); never shortens."""
+        if deadline > self._paused_until:
+            self._paused_until = deadline
+
+    def feedback(self, info: RateLimitInfo) -> None:
+        """Pause on a rolling-window 429 or when the server's window has nothing left."""
+        pause = info.pause_for
+        if pause is None and (info.rate_limited or info.remaining == 0):
+            pause = self.rate.per_seconds  # no hint at all: sit out one whole window
+        if pause:
+            log.warning(
+                "rate limit feedback (429=%s, remaining=%s): pausing all requests for %.2fs",
+                info.rate_limited,
+                info.remaining,
+                pause,
+            )
+            self.pause_until(self._clock() + pause)

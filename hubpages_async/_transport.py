@@ -1,0 +1,145 @@
+"""The only module that touches aiohttp: one session, one send, one error table.
+
+``Transport.send`` returns the raw answer ``(status, headers, body)`` and turns every
+aiohttp failure into :class:`~hubpages_async.errors.APIConnectionError` (or
+``APITimeoutError``) with the original kept as ``__cause__``. It records whether the
+request could have reached the server: only a failure to connect proves it did not,
+which is what makes retrying a create safe. ``CancelledError`` is never caught.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import aiohttp
+from multidict import CIMultiDictProxy
+
+from . import errors
+
+__all__ = ["RawResponse", "Transport"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawResponse:
+    """One HTTP answer, fully read. ``headers`` keys are lower-cased."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _lower(headers: CIMultiDictProxy[str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}
+
+
+class Transport:
+    """Owns the aiohttp ``ClientSession`` for the client's lifetime.
+
+    A caller's session is used as is and never closed; otherwise one session is
+    opened in :meth:`open` (inside the running loop) and closed with the exit stack.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        session: aiohttp.ClientSession | None = None,
+        trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
+        max_connections: int = 10,
+    ) -> None:
+        # Explicit timeouts: the whole request, and the connect phase on its own (a
+        # connect timeout proves the request was never sent).
+        self.timeout = aiohttp.ClientTimeout(total=timeout, connect=min(timeout, 10.0))
+        self._external = session
+        self._trace_configs = list(trace_configs or [])
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+
+    async def open(self, stack: AsyncExitStack) -> None:
+        """Create (or adopt) the session; our own is closed when ``stack`` unwinds."""
+        if self._external is not None:
+            self._session = self._external
+            return
+        connector = aiohttp.TCPConnector(limit=self._max_connections)
+        session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=self.timeout,
+            trace_configs=self._trace_configs or None,
+            raise_for_status=False,
+            auto_decompress=True,
+        )
+        self._session = await stack.enter_async_context(session)
+        stack.callback(self._forget)
+
+    def _forget(self) -> None:
+        self._session = None
+
+    @property
+    def is_open(self) -> bool:
+        """True between ``open`` and the end of the client's ``async with`` block."""
+        return self._session is not None
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        params: Sequence[tuple[str, str]] | None = None,
+        data: bytes | None = None,
+        path: str = "",
+    ) -> RawResponse:
+        """Send one request and read the whole answer."""
+        session = self._session
+        if session is None:
+            raise errors.ClientStateError("the client is closed; use it inside `async with`")
+        try:
+            async with session.request(
+                method,
+                url,
+                headers=headers,
+                params=params or None,
+                data=data,
+                timeout=self.timeout,
+            ) as resp:
+                body = await resp.read()
+                return RawResponse(resp.status, _lower(resp.headers), body)
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise errors.APITimeoutError(
+                f"{method} {path}: timed out connecting",
+                method=method,
+                path=path,
+                request_sent=False,
+            ) from exc
+        except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
+            raise errors.APITimeoutError(
+                f"{method} {path}: timed out waiting for the answer",
+                method=method,
+                path=path,
+            ) from exc
+        except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
+            # Retrying will not fix a certificate; surface it at once.
+            raise errors.APIConnectionError(
+                f"{method} {path}: TLS failure: {exc}",
+                method=method,
+                path=path,
+                request_sent=False,
+                retryable=False,
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            # Connection refused, DNS failure...: nothing was written to a server.
+            raise errors.APIConnectionError(
+                f"{method} {path}: cannot connect: {exc.os_error or exc}",
+                method=method,
+                path=path,
+                request_sent=False,
+            ) from exc
+        except aiohttp.ClientError as exc:
+            # Reset, disconnect, truncated body: the server may have seen the request.
+            raise errors.APIConnectionError(
+                f"{method} {path}: connection failed: {type(exc).__name__}: {exc}",
+                method=method,
+                path=path,
+            ) from exc
