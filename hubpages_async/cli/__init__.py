@@ -1,0 +1,4 @@
+"""The ``hubpages`` command: export, import, migrate, emulator, demo.
+
+Run ``hubpages --help``; the entry point is :func:`hubpages_async.cli.__main__.main`.
+"""

@@ -1,0 +1,79 @@
+"""``hubpages``: the command-line entry point (console script and ``python -m``).
+
+Maps outcomes to the exit-status contract: 0 all done, 1 some inputs failed, 2 usage
+or input error (nothing sent), 130 interrupted. Ctrl-C cancels the running job; the
+bulk layer's journal is committed per chunk, so the command prints how to resume.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from ._console import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, UsageError, error
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``hubpages`` with ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["emulator"]:
+        # Passed through untouched, so `hubpages emulator` and `python -m
+        # hubpages_async.emulator` accept exactly the same options.
+        from .commands.emulator import run_emulator
+
+        return run_emulator(arguments[1:])
+
+    from ._args import build_parser
+
+    args = build_parser().parse_args(arguments)
+    args.resume_hint = None
+    try:
+        return asyncio.run(_dispatch(args))
+    except KeyboardInterrupt:
+        error("interrupted; work finished so far is recorded")
+        if args.resume_hint:
+            print(f"hubpages: to resume, run: {args.resume_hint}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UsageError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    except Exception as exc:  # turned into one clear line instead of a traceback
+        return _report(exc)
+
+
+async def _dispatch(args: argparse.Namespace) -> int:
+    from .commands import COMMANDS
+
+    command = getattr(args, "command", "")
+    return await COMMANDS[command](args)
+
+
+def _report(exc: Exception) -> int:
+    """One line for an error that ended the command; usage-like errors exit 2."""
+    from hubpages_async import errors
+    from hubpages_async._filters import FilterError
+
+    if isinstance(exc, (FilterError, errors.ValidationError)):
+        error(str(exc))
+        return EXIT_USAGE
+    if isinstance(exc, errors.AuthenticationError):
+        error(f"the portal refused the token (401): {exc}")
+        return EXIT_USAGE
+    if isinstance(exc, errors.PermissionDeniedError):
+        error(f"the token lacks a scope this command needs (403): {exc}")
+        return EXIT_USAGE
+    if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError):
+        error(str(exc))
+        return EXIT_USAGE
+    if isinstance(exc, errors.HubPagesError):
+        error(f"{type(exc).__name__}: {exc}")
+        return EXIT_FAILED
+    raise exc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

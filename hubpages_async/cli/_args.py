@@ -1,0 +1,289 @@
+"""The ``hubpages`` argument parser: one subcommand per job, shared connection options.
+
+argparse exits with status 2 on a usage error, which is exactly the CLI's contract
+for "usage or input error", so the parser is used as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = [
+    "DEFAULT_TOKEN_ENV",
+    "KINDS",
+    "TIERS",
+    "RateSpec",
+    "build_parser",
+    "parse_rate",
+]
+
+DEFAULT_TOKEN_ENV: Final = "HUBSPOT_ACCESS_TOKEN"
+KINDS: Final = ("site-pages", "landing-pages", "folders")
+
+#: HubSpot's published burst limits per 10 s (facts file, section 3.5).
+TIERS: Final[dict[str, int]] = {
+    "free": 100,
+    "starter": 100,
+    "oauth": 110,
+    "professional": 190,
+    "enterprise": 190,
+    "capacity-pack": 250,
+}
+
+_RATE = re.compile(r"^\s*(?P<n>\d+)\s*(?:/\s*(?P<s>\d+(?:\.\d+)?)\s*s?)?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RateSpec:
+    """Requests per window; ``requests=None`` turns the client-side limiter off."""
+
+    requests: int | None
+    per_seconds: float = 10.0
+
+
+def parse_rate(text: str) -> RateSpec:
+    """``"190/10s"`` -> ``RateSpec(190, 10.0)``; ``"none"`` -> no limit.
+
+    Raises ``argparse.ArgumentTypeError`` so argparse reports it as a usage error.
+    """
+    if text.strip().lower() in {"none", "off", "0"}:
+        return RateSpec(None)
+    match = _RATE.match(text)
+    if not match or int(match.group("n")) <= 0:
+        raise argparse.ArgumentTypeError(
+            f"invalid rate {text!r}: use REQUESTS/SECONDS such as 190/10s, or none"
+        )
+    seconds = float(match.group("s") or 10)
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"invalid rate {text!r}: the window must be > 0 s")
+    return RateSpec(int(match.group("n")), seconds)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _connection_options() -> argparse.ArgumentParser:
+    """Options every command that talks to a portal shares."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("connection")
+    group.add_argument(
+        "--token-env",
+        metavar="NAME",
+        default=DEFAULT_TOKEN_ENV,
+        help="environment variable holding the private-app or OAuth token "
+        f"(default {DEFAULT_TOKEN_ENV}). With no token and no --base-url the command "
+        "runs against the embedded emulator.",
+    )
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="API root (default https://api.hubapi.com, or the embedded emulator when "
+        "there is no token); e.g. http://127.0.0.1:8765 for a running `hubpages emulator`",
+    )
+    group.add_argument(
+        "--api",
+        choices=("v3", "2026-03"),
+        default="v3",
+        help="path prefix: cms/v3/pages (default) or the dated cms/pages/2026-03",
+    )
+    limits = group.add_mutually_exclusive_group()
+    limits.add_argument(
+        "--tier",
+        choices=tuple(TIERS),
+        help="set the client rate limit to your HubSpot tier's burst limit "
+        + ", ".join(f"{k}={v}/10s" for k, v in TIERS.items()),
+    )
+    limits.add_argument(
+        "--rate-limit",
+        metavar="N/Ss",
+        type=parse_rate,
+        help="client rate limit as requests per window, e.g. 190/10s, or none "
+        "(default 100/10s, HubSpot's free/starter limit)",
+    )
+    group.add_argument(
+        "--emulator-state",
+        metavar="FILE",
+        help="with the embedded emulator: keep its pages in this sqlite file between runs",
+    )
+    common.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no notes on stderr"
+    )
+    return common
+
+
+def _add_bulk_options(parser: argparse.ArgumentParser, *, default_concurrency: int) -> None:
+    parser.add_argument(
+        "--chunk-size",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="inputs per batch request (default 100, HubSpot's batch size)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_positive,
+        default=default_concurrency,
+        metavar="N",
+        help=f"batch requests in flight at once (default {default_concurrency})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full ``hubpages`` parser."""
+    from hubpages_async import __version__
+
+    common = _connection_options()
+    parser = argparse.ArgumentParser(
+        prog="hubpages",
+        description="Export, import and migrate HubSpot CMS pages, fast and resumably. "
+        "Results go to stdout or files; progress and notes go to stderr.",
+        epilog="Exit status: 0 all done, 1 some inputs failed (see the summary), "
+        "2 usage or input error, 130 interrupted (rerun the same command to resume).",
+    )
+    parser.add_argument("--version", action="version", version=f"hubpages {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write pages or folders as JSON lines",
+        description="Write every page (or folder) matching the filters, one JSON object "
+        "per line. The output file is replaced atomically when the export completes.",
+    )
+    export.add_argument("--type", choices=KINDS, required=True, dest="kind")
+    export.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="PROP__OP=VALUE",
+        help="HubSpot filter, repeatable: name__icontains=pricing, state=PUBLISHED_OR_SCHEDULED, "
+        "language__in=en,fr (values of __in/__nin are comma-separated)",
+    )
+    export.add_argument(
+        "--property",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only these fields (repeatable; HubSpot's `property` parameter)",
+    )
+    export.add_argument("--archived", action="store_true", help="export deleted pages instead")
+    export.add_argument(
+        "--shards",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="walk N createdAt ranges concurrently (default 1); pages only",
+    )
+    export.add_argument(
+        "-o", "--output", default="-", metavar="FILE", help="output file (default stdout)"
+    )
+
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="create (or update) pages from JSON lines",
+        description="Validate the whole file first (nothing is sent if any line is bad), "
+        "then create pages through batch requests. A journal next to the input records "
+        "what is done, so rerunning the same command after an interruption resumes.",
+    )
+    imp.add_argument("file", metavar="FILE.jsonl")
+    imp.add_argument("--type", choices=KINDS, required=True, dest="kind")
+    _add_bulk_options(imp, default_concurrency=4)
+    imp.add_argument(
+        "--journal",
+        metavar="PATH",
+        help="sqlite journal (default FILE.jsonl.journal next to the input)",
+    )
+    imp.add_argument("--no-journal", action="store_true", help="do not record progress")
+    imp.add_argument(
+        "--rejects",
+        metavar="PATH",
+        help="where failed inputs go (default FILE.jsonl.rejects.jsonl)",
+    )
+    imp.add_argument(
+        "--update-existing",
+        action="store_true",
+        help="lines that carry an id update that page instead of creating a copy",
+    )
+
+    migrate = sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="copy folders and pages to another portal, remapping ids",
+        description="Copy landing-page folders, then landing pages and site pages, from one "
+        "portal to another, remapping folder ids, language groups (translatedFromId) and "
+        "A/B pairs to the new ids. Resumable: rerun with the same --journal.",
+    )
+    migrate.add_argument(
+        "--from-token-env",
+        metavar="NAME",
+        help="variable holding the source portal's token (default: --token-env)",
+    )
+    dest = migrate.add_mutually_exclusive_group()
+    dest.add_argument(
+        "--to-token-env", metavar="NAME", help="variable holding the destination portal's token"
+    )
+    dest.add_argument(
+        "--to-token",
+        metavar="TOKEN",
+        help="destination token itself (visible to other users in process lists: "
+        "prefer --to-token-env)",
+    )
+    migrate.add_argument(
+        "--to-base-url", metavar="URL", help="destination API root (default: --base-url)"
+    )
+    migrate.add_argument(
+        "--type",
+        action="append",
+        choices=("site-pages", "landing-pages"),
+        dest="kinds",
+        help="page types to copy (repeatable; default both). Folders always go first.",
+    )
+    migrate.add_argument(
+        "--journal",
+        metavar="PATH",
+        default="hubpages-migrate.journal",
+        help="sqlite journal of old id -> new id (default ./hubpages-migrate.journal)",
+    )
+    _add_bulk_options(migrate, default_concurrency=4)
+
+    sub.add_parser(
+        "emulator",
+        add_help=False,
+        help="run the local HubSpot emulator (same options as python -m hubpages_async.emulator)",
+        description="Run the emulator; every option is passed through.",
+    )
+
+    demo = sub.add_parser(
+        "demo",
+        help="import and export a few thousand pages against the embedded emulator",
+        description="Start the embedded emulator, import realistic pages with progress, "
+        "export them back, check the round trip field by field, and print a summary.",
+    )
+    demo.add_argument("--pages", type=_positive, default=3000, metavar="N")
+    demo.add_argument("--seed", type=int, default=0, help="random seed for the pages")
+    demo.add_argument(
+        "--faults",
+        default=None,
+        metavar="SPEC",
+        help="emulator fault plan, e.g. 503=0.05 to watch retries (default none)",
+    )
+    demo.add_argument(
+        "--rate-limit",
+        type=parse_rate,
+        default=RateSpec(100),
+        metavar="N/Ss",
+        help="the emulator's and the client's rate limit (default 100/10s, HubSpot's free tier)",
+    )
+    demo.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser

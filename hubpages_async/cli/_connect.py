@@ -1,0 +1,155 @@
+"""Open a client for a command: HubSpot with a token, or the embedded emulator without.
+
+With no token in the environment and no ``--base-url``, the command runs against an
+emulator started in this process, and says so on stderr: a first run on a fresh
+machine works, and never touches a real portal by accident. Tokens are read from an
+environment variable by name and handed to the client; they are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ipaddress
+import os
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ._args import TIERS, RateSpec
+from ._console import UsageError, note
+
+if TYPE_CHECKING:
+    from hubpages_async import HubPages
+    from hubpages_async.emulator import Emulator
+
+__all__ = ["EMULATOR_TOKEN", "Portal", "client_kwargs", "open_portal", "stats_of"]
+
+#: What the client sends to an emulator that accepts any token (not a secret).
+EMULATOR_TOKEN = "hubpages-emulator"
+
+
+@dataclass(slots=True)
+class Portal:
+    """An open client and where it points (``label`` is safe to print: no token)."""
+
+    hs: HubPages
+    label: str
+    emulator: Emulator | None = None
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def rate_limit_of(args: argparse.Namespace) -> RateSpec:
+    """The limiter the user asked for (``--tier`` or ``--rate-limit``), else the default."""
+    if getattr(args, "tier", None):
+        return RateSpec(TIERS[args.tier], 10.0)
+    spec = getattr(args, "rate_limit", None)
+    return spec if isinstance(spec, RateSpec) else RateSpec(100, 10.0)
+
+
+def client_kwargs(args: argparse.Namespace, *, concurrency: int | None = None) -> dict[str, Any]:
+    """Keyword arguments for ``HubPages`` shared by every command."""
+    from hubpages_async import RateLimit
+
+    spec = rate_limit_of(args)
+    kwargs: dict[str, Any] = {"api": getattr(args, "api", "v3")}
+    if spec.requests is None:
+        # No client-side limit: a very large window budget is how "off" is spelt.
+        kwargs["rate_limit"] = RateLimit(requests=1_000_000, per_seconds=1.0, headroom=0.0)
+    else:
+        kwargs["rate_limit"] = RateLimit(requests=spec.requests, per_seconds=spec.per_seconds)
+    if concurrency is not None:
+        # Each in-flight batch needs a connection; leave room for polls and lookups.
+        kwargs["max_concurrency"] = max(10, concurrency * 2)
+    return kwargs
+
+
+def token_from_env(name: str) -> str | None:
+    """The token in environment variable ``name``, or None when unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+@contextlib.asynccontextmanager
+async def open_portal(
+    args: argparse.Namespace,
+    *,
+    token_env: str | None = None,
+    token: str | None = None,
+    base_url: str | None = None,
+    concurrency: int | None = None,
+    emulator_kwargs: Mapping[str, Any] | None = None,
+) -> AsyncIterator[Portal]:
+    """Yield a connected :class:`Portal` and close everything on exit.
+
+    Resolution order: an explicit ``token``; else the variable ``token_env`` (default
+    ``--token-env``). With a token the client talks to ``base_url`` (HubSpot by default).
+    Without one, a loopback ``base_url`` (a ``hubpages emulator`` running elsewhere)
+    gets a placeholder token; no URL at all starts the embedded emulator.
+    """
+    from hubpages_async import HubPages
+
+    env_name = token_env or args.token_env
+    token = token or token_from_env(env_name)
+    url = base_url or getattr(args, "base_url", None)
+    kwargs = client_kwargs(args, concurrency=concurrency)
+    if token is None and url is not None:
+        if not _is_loopback(url):
+            raise UsageError(
+                f"no token: set the environment variable {env_name} (or pass --token-env NAME)"
+            )
+        token = EMULATOR_TOKEN
+    if token is not None:
+        if url is not None:
+            kwargs["base_url"] = url
+        where = url or "HubSpot (https://api.hubapi.com)"
+        async with HubPages(token, **kwargs) as hs:
+            yield Portal(hs, where)
+        return
+
+    from hubpages_async.emulator import Emulator
+
+    options: dict[str, Any] = {"host": "127.0.0.1", "port": 0}
+    state = getattr(args, "emulator_state", None)
+    if state:
+        options["state"] = state
+    spec = rate_limit_of(args)
+    options["rate_limit"] = (
+        None if spec.requests is None else f"{spec.requests}/{spec.per_seconds:g}s"
+    )
+    options.update(emulator_kwargs or {})
+    async with Emulator(**options) as emu:
+        kept = (
+            f"kept in {state}"
+            if state
+            else "gone when the command ends; --emulator-state FILE keeps them"
+        )
+        note(
+            args,
+            f"no token in ${env_name} and no --base-url: using the embedded emulator at "
+            f"{emu.url} (its pages are {kept})",
+        )
+        kwargs["base_url"] = emu.url
+        async with HubPages(EMULATOR_TOKEN, **kwargs) as hs:
+            yield Portal(hs, f"embedded emulator {emu.url}", emu)
+
+
+def stats_of(hs: HubPages) -> dict[str, float]:
+    """The client's live counters in the shape the progress bar reads."""
+    stats = hs.stats
+    return {
+        "requests": float(getattr(stats, "requests", 0)),
+        "retries": float(getattr(stats, "retries", 0)),
+        "rate_limited": float(getattr(stats, "rate_limited_429", 0)),
+        "waited": float(getattr(stats, "throttle_wait_seconds", 0.0)),
+    }

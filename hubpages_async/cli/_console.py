@@ -1,0 +1,45 @@
+"""stderr notes and the errors that map to exit codes.
+
+stdout carries results only (JSON lines, a JSON summary), so everything meant for
+a person goes through :func:`note` or :func:`error` to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Final
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "UsageError",
+    "error",
+    "note",
+]
+
+EXIT_OK: Final = 0
+#: Some inputs failed (the summary says how many and where they are).
+EXIT_FAILED: Final = 1
+#: Usage or input error: nothing was sent.
+EXIT_USAGE: Final = 2
+#: Interrupted by Ctrl-C (128 + SIGINT, the shell convention).
+EXIT_INTERRUPTED: Final = 130
+
+
+class UsageError(Exception):
+    """A problem with the command line or the input: report it and exit 2."""
+
+
+def note(args: argparse.Namespace | None, message: str) -> None:
+    """An informational line on stderr, silenced by ``--quiet``."""
+    if args is not None and getattr(args, "quiet", False):
+        return
+    print(f"hubpages: {message}", file=sys.stderr, flush=True)
+
+
+def error(message: str) -> None:
+    """An error line on stderr (never silenced)."""
+    print(f"hubpages: error: {message}", file=sys.stderr, flush=True)

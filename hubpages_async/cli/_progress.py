@@ -1,0 +1,135 @@
+"""Progress on stderr: a rich bar in a terminal, nothing at all otherwise.
+
+stdout and output files carry results only, so progress never corrupts a pipe. The
+bar shows counts, rate, ETA, failures, retries, 429s and time spent waiting on the
+rate limit; the counters that live in the client (retries, waits) are read at render
+time from a ``stats`` callable, so a long rate-limit pause is visible while it lasts.
+rich is an optional extra (``hubpages-async[cli]``); without it the CLI runs quietly.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Task
+    from rich.text import Text
+
+__all__ = ["NullProgress", "Progress", "StatsSource", "make_progress", "rich_available"]
+
+#: Returns the client's live counters: ``retries``, ``rate_limited``, ``waited`` (seconds).
+StatsSource = Callable[[], Mapping[str, float]]
+
+
+class Progress(Protocol):
+    """What commands call; both implementations below satisfy it."""
+
+    def start(self, description: str, total: int | None) -> None:
+        """Begin a phase (``total=None`` when the count is unknown, as in an export)."""
+
+    def advance(self, succeeded: int = 0, failed: int = 0) -> None:
+        """Count finished items."""
+
+    def close(self) -> None:
+        """Stop rendering (idempotent)."""
+
+
+class NullProgress:
+    """Progress that shows nothing: piped stderr, ``--quiet``, or no rich installed."""
+
+    def start(self, description: str, total: int | None) -> None:
+        """Do nothing."""
+
+    def advance(self, succeeded: int = 0, failed: int = 0) -> None:
+        """Do nothing."""
+
+    def close(self) -> None:
+        """Do nothing."""
+
+
+def rich_available() -> bool:
+    """True when the optional ``rich`` dependency can be imported."""
+    try:
+        import rich.progress  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class _RichProgress:
+    """An overall bar per phase, drawn by rich on stderr."""
+
+    def __init__(self, stream: TextIO, stats: StatsSource | None) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            ProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as RichBar
+        from rich.text import Text
+
+        stats_source = stats
+
+        class _Rate(ProgressColumn):
+            def render(self, task: Task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed:,.0f}/s" if speed else "--/s", style="cyan")
+
+        class _Health(ProgressColumn):
+            # Read at render time (rich refreshes ~10x/s) so waits show while they last.
+            def render(self, task: Task) -> Text:
+                failed = int(task.fields.get("failed", 0))
+                parts = [f"failed {failed}"]
+                if stats_source is not None:
+                    live = stats_source()
+                    parts.append(f"retries {int(live.get('retries', 0))}")
+                    parts.append(f"429s {int(live.get('rate_limited', 0))}")
+                    parts.append(f"rate-limit waits {live.get('waited', 0.0):.1f}s")
+                return Text(" · ".join(parts), style="red" if failed else "dim")
+
+        self._bar = RichBar(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _Rate(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            _Health(),
+            console=Console(file=stream),
+            transient=False,
+        )
+        self._task: Any = None
+        self._failed = 0
+        self._bar.start()
+
+    def start(self, description: str, total: int | None) -> None:
+        if self._task is not None:
+            self._bar.stop_task(self._task)
+        self._failed = 0
+        self._task = self._bar.add_task(description, total=total, failed=0)
+
+    def advance(self, succeeded: int = 0, failed: int = 0) -> None:
+        if self._task is None:
+            return
+        self._failed += failed
+        self._bar.update(self._task, advance=succeeded + failed, failed=self._failed)
+
+    def close(self) -> None:
+        self._bar.stop()
+
+
+def make_progress(
+    *, quiet: bool, stats: StatsSource | None = None, stream: TextIO | None = None
+) -> Progress:
+    """The right progress for this process: rich on an interactive stderr, else nothing."""
+    out = stream if stream is not None else sys.stderr
+    if quiet or not out.isatty() or not rich_available():
+        return NullProgress()
+    return _RichProgress(out, stats)

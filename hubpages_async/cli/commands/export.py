@@ -1,0 +1,117 @@
+"""``hubpages export``: every page (or folder) matching the filters, one JSON per line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, Final
+
+import msgspec
+
+from hubpages_async._filters import (
+    DATE_PROPERTIES,
+    VALUELESS_OPERATORS,
+    FilterError,
+    check_filter,
+    split_filter_key,
+)
+
+from .._connect import Portal, open_portal, stats_of
+from .._console import UsageError, note
+from .._output import atomic_writer
+from .._progress import make_progress
+
+__all__ = ["parse_filters", "run"]
+
+_ENCODER: Final = msgspec.json.Encoder()
+_LIST_OPERATORS: Final = frozenset({"in", "nin", "not_in"})
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def parse_filters(specs: list[str]) -> dict[str, Any]:
+    """``["name__icontains=x", "state=DRAFT"]`` -> keyword filters for ``list``/``export``.
+
+    Checked here against HubSpot's filter table, so a typo is a usage error before any
+    request. A bare ``prop=value`` means equality, as in HubSpot's query string; values
+    of ``__in``/``__nin`` are comma-separated; dates are ISO 8601.
+    """
+    filters: dict[str, Any] = {}
+    for spec in specs:
+        key, sep, value = spec.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--filter {spec!r}: expected PROPERTY__OPERATOR=VALUE")
+        if "__" in key:
+            prop, op = split_filter_key(key)
+        else:
+            prop, op = key, "eq"
+        prop = _camel(prop)
+        try:
+            canonical = check_filter(prop, op)
+        except FilterError as exc:
+            raise UsageError(f"--filter {spec!r}: {exc}") from None
+        converted: Any = value
+        if canonical in _LIST_OPERATORS:
+            converted = [v for v in value.split(",") if v]
+        elif canonical in VALUELESS_OPERATORS:
+            converted = True
+        elif prop in DATE_PROPERTIES:
+            try:
+                converted = datetime.fromisoformat(value)
+            except ValueError:
+                raise UsageError(
+                    f"--filter {spec!r}: {value!r} is not an ISO 8601 date (2024-05-01T00:00:00Z)"
+                ) from None
+        filters[f"{prop}__{op}"] = converted
+    return filters
+
+
+def _source(
+    portal: Portal, args: argparse.Namespace, filters: dict[str, Any]
+) -> AsyncIterator[Any]:
+    """The async iterator of records to write, sharded for pages."""
+    options: dict[str, Any] = dict(filters)
+    if args.property:
+        options["properties"] = list(args.property)
+    if args.archived:
+        options["archived"] = True
+    hs = portal.hs
+    if args.kind == "folders":
+        return hs.landing_pages.folders.export(**options)
+    resource = hs.site_pages if args.kind == "site-pages" else hs.landing_pages
+    return resource.export(shards=args.shards, **options)
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Write the export; the output file appears only once it is complete."""
+    filters = parse_filters(args.filter)
+    started = time.monotonic()
+    count = 0
+    async with open_portal(args) as portal:
+        progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
+        progress.start(f"export {args.kind}", None)
+        try:
+            with atomic_writer(args.output) as out:
+                async for record in _source(portal, args, filters):
+                    out.write(_ENCODER.encode(record) + b"\n")
+                    count += 1
+                    progress.advance(1)
+        finally:
+            progress.close()
+        stats = stats_of(portal.hs)
+    seconds = time.monotonic() - started
+    note(
+        args,
+        f"exported {count} {args.kind} in {seconds:.1f}s "
+        f"({int(stats['requests'])} requests, {int(stats['retries'])} retries)",
+    )
+    if args.output != "-":
+        summary = {"command": "export", "type": args.kind, "exported": count, "output": args.output}
+        print(json.dumps(summary))
+    return 0

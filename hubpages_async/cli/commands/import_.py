@@ -1,0 +1,243 @@
+"""``hubpages import``: validate a JSONL file, then create (or update) its records in batches.
+
+Two passes over the file: the first validates every line and sends nothing if any is
+bad (exit 2); the second streams records into the bulk job. The bulk layer's journal,
+by default next to the input, records each line as it completes, so rerunning the same
+command after a crash or Ctrl-C skips what is done and creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .._connect import Portal, open_portal, stats_of
+from .._console import UsageError, error, note
+from .._input import Kind, Record, iter_records, raw_lines, validate_file
+from .._output import Reject, write_rejects
+from .._progress import Progress, make_progress
+
+__all__ = ["run"]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What one or two bulk jobs did, merged for the summary."""
+
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def _resource(portal: Portal, kind: Kind) -> Any:
+    hs = portal.hs
+    if kind == "folders":
+        return hs.landing_pages.folders
+    return hs.site_pages if kind == "site-pages" else hs.landing_pages
+
+
+def _select(path: Path, kind: Kind, *, with_id: bool | None, lines: array[int]) -> Iterator[Record]:
+    """Records of the file (all, or only those with/without an id), noting their lines.
+
+    ``lines[i]`` becomes the line number of the ``i``-th record yielded: the bulk
+    report names inputs by index, the rejects file by line.
+    """
+    for number, record in iter_records(path, kind):
+        has_id = isinstance(record.id, str) and bool(record.id)
+        if with_id is None or has_id == with_id:
+            lines.append(number)
+            yield record
+
+
+class _Counter:
+    """Feeds cumulative bulk progress events into the bar as increments."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._ok = 0
+        self._failed = 0
+
+    def __call__(self, event: Any) -> None:
+        ok = int(event.succeeded) + int(getattr(event, "skipped", 0) or 0)
+        failed = int(event.failed)
+        self._progress.advance(max(0, ok - self._ok), max(0, failed - self._failed))
+        self._ok, self._failed = max(ok, self._ok), max(failed, self._failed)
+
+
+async def _job(
+    portal: Portal,
+    args: argparse.Namespace,
+    path: Path,
+    *,
+    operation: str,
+    with_id: bool | None,
+    progress: Progress,
+    tally: _Tally,
+) -> None:
+    """Run one bulk job (create or update) over the selected records."""
+    from hubpages_async.journal import Journal
+
+    resource = _resource(portal, args.kind)
+    lines: array[int] = array("L")
+    journal = None
+    if args.journal_path is not None:
+        # The default journal key is the input's position in the selected stream, which
+        # the same file and flags reproduce exactly on a rerun.
+        journal = Journal(args.journal_path, job=f"import-{args.kind}-{operation}")
+    method = resource.create_many if operation == "create" else resource.update_many
+    report = await method(
+        _select(path, args.kind, with_id=with_id, lines=lines),
+        chunk_size=args.chunk_size,
+        concurrency=args.concurrency,
+        on_progress=_Counter(progress),
+        journal=journal,
+        collect=False,
+    )
+    done = report.succeeded - report.skipped
+    if operation == "create":
+        tally.created += done
+    else:
+        tally.updated += done
+    tally.skipped += report.skipped
+    for failure in report.failures:
+        error_obj = failure.error
+        tally.rejects.append(
+            Reject(
+                line=lines[failure.index],
+                category=failure.category,
+                message=failure.message,
+                status=failure.status,
+                correlation_id=getattr(error_obj, "correlation_id", None),
+            )
+        )
+
+
+def _attach_inputs(path: Path, rejects: list[Reject]) -> list[Reject]:
+    """Put each rejected line's original JSON in its reject (a third, filtered pass)."""
+    by_line = {r.line: r for r in rejects}
+    out: list[Reject] = []
+    for number, raw in raw_lines(path, set(by_line)):
+        r = by_line[number]
+        out.append(
+            Reject(
+                r.line, r.category, r.message, msgspec.json.decode(raw), r.status, r.correlation_id
+            )
+        )
+    return out
+
+
+def _default_beside(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Validate, import, write the rejects file, print the summary; return the exit status."""
+    path = Path(args.file)
+    if not path.is_file():  # noqa: ASYNC240 - nothing else runs yet
+        raise UsageError(f"{path}: no such file")
+    summary = validate_file(path, args.kind)
+    if not summary.ok:
+        for problem in summary.problems:
+            print(f"{path}: {problem}", file=sys.stderr)
+        hidden = summary.problem_count - len(summary.problems)
+        if hidden:
+            print(f"{path}: ... and {hidden} more", file=sys.stderr)
+        raise UsageError(
+            f"{summary.problem_count} problem(s) in {path}; nothing was sent. "
+            "Fix the lines above and run the command again."
+        )
+    args.journal_path = (
+        None if args.no_journal else (args.journal or _default_beside(path, ".journal"))
+    )
+    rejects_path = Path(args.rejects) if args.rejects else _default_beside(path, ".rejects.jsonl")
+    args.resume_hint = shlex.join(["hubpages", *sys.argv[1:]]) if args.journal_path else None
+
+    started = time.monotonic()
+    tally = _Tally()
+    async with open_portal(args, concurrency=args.concurrency) as portal:
+        progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
+        try:
+            if args.update_existing and summary.with_id:
+                progress.start(f"update {args.kind}", summary.with_id)
+                await _job(
+                    portal,
+                    args,
+                    path,
+                    operation="update",
+                    with_id=True,
+                    progress=progress,
+                    tally=tally,
+                )
+                creates = summary.records - summary.with_id
+                if creates:
+                    progress.start(f"create {args.kind}", creates)
+                    await _job(
+                        portal,
+                        args,
+                        path,
+                        operation="create",
+                        with_id=False,
+                        progress=progress,
+                        tally=tally,
+                    )
+            else:
+                progress.start(f"import {args.kind}", summary.records)
+                await _job(
+                    portal,
+                    args,
+                    path,
+                    operation="create",
+                    with_id=None,
+                    progress=progress,
+                    tally=tally,
+                )
+        finally:
+            progress.close()
+        stats = stats_of(portal.hs)
+
+    seconds = time.monotonic() - started
+    failed = len(tally.rejects)
+    if failed:
+        write_rejects(rejects_path, _attach_inputs(path, tally.rejects))
+    elif rejects_path.exists():
+        # A clean rerun: the old rejects no longer describe this file's state.
+        rejects_path.unlink()
+    result = {
+        "command": "import",
+        "type": args.kind,
+        "records": summary.records,
+        "created": tally.created,
+        "updated": tally.updated,
+        "skipped": tally.skipped,
+        "failed": failed,
+        "rejects": str(rejects_path) if failed else None,
+        "journal": str(args.journal_path) if args.journal_path else None,
+        "seconds": round(seconds, 3),
+        "requests": int(stats["requests"]),
+        "retries": int(stats["retries"]),
+        "rateLimited": int(stats["rate_limited"]),
+    }
+    print(json.dumps(result))
+    note(
+        args,
+        f"{tally.created} created, {tally.updated} updated, {tally.skipped} already done "
+        f"(journal), {failed} failed, in {seconds:.1f}s",
+    )
+    if failed:
+        error(
+            f"{failed} of {summary.records} inputs failed; their line numbers and HubSpot's "
+            f"reasons are in {rejects_path}"
+        )
+        return 1
+    return 0

@@ -1,0 +1,379 @@
+"""``hubpages migrate``: copy folders and pages to another portal, remapping every id.
+
+Order matters because pages point at other objects by id:
+
+1. landing-page folders, parents before children (``parentFolderId`` remapped);
+2. for each page type, every page that is not an A/B variant, with ``folderId``
+   remapped and the relationship fields left out (they name source-portal ids);
+3. A/B variants, recreated through ``create-ab-test-variation`` on the new master
+   (HubSpot assigns the test id) and then given the source variant's content;
+4. language groups, rebuilt with ``attach-to-lang-group`` on the new primary ids.
+
+Every step records source id -> destination id in one sqlite journal (the bulk
+layer's :class:`~hubpages_async.journal.Journal`, one job per step), so a rerun
+after a crash or Ctrl-C skips what is done and creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import msgspec
+
+from hubpages_async import errors
+from hubpages_async.journal import Journal
+from hubpages_async.models import UNSET, ContentFolder, Page
+
+from .._connect import Portal, open_portal, stats_of, token_from_env
+from .._console import UsageError, error, note
+from .._output import atomic_writer
+from .._progress import Progress, make_progress
+
+__all__ = ["run"]
+
+#: ``abStatus`` values of the page that is *not* the test's original.
+_VARIANT_STATUSES: Final = frozenset(
+    {"variant", "loser_variant", "automated_variant", "automated_loser_variant", "mab_variant"}
+)
+#: Source-portal ids and server-owned A/B/language state: never sent to the destination.
+_RELATION_FIELDS: Final = {
+    "translated_from_id": UNSET,
+    "translations": UNSET,
+    "ab_status": UNSET,
+    "ab_test_id": UNSET,
+    "mab_experiment_id": UNSET,
+    "content_group_id": UNSET,
+}
+
+
+@dataclass(slots=True)
+class _Step:
+    """Counts for one step of the summary."""
+
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+@dataclass(slots=True)
+class _Run:
+    """Shared state of one migration: the id map and everything to report."""
+
+    journal_path: str
+    progress: Progress
+    chunk_size: int
+    concurrency: int
+    ids: dict[str, str] = field(default_factory=dict)
+    steps: dict[str, _Step] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def step(self, name: str) -> _Step:
+        return self.steps.setdefault(name, _Step())
+
+    def fail(self, step: str, source_id: str | None, category: str, message: str) -> None:
+        self.step(step).failed += 1
+        self.failures.append(
+            {"step": step, "sourceId": source_id, "category": category, "message": message}
+        )
+
+
+def _key(kind: str) -> Callable[[Any], str]:
+    """Journal key of an input: its source id (unique within the type)."""
+    return lambda record: f"{kind}:{record.id}"
+
+
+def _source_id(key: str) -> str:
+    return key.split(":", 1)[1]
+
+
+class _Counter:
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._seen = (0, 0)
+
+    def __call__(self, event: Any) -> None:
+        ok, failed = int(event.succeeded), int(event.failed)
+        self._progress.advance(ok - self._seen[0], failed - self._seen[1])
+        self._seen = (ok, failed)
+
+
+async def _create(run: _Run, resource: Any, step: str, kind: str, records: list[Any]) -> None:
+    """Create ``records`` (each still carrying its source id as journal key) in bulk."""
+    if not records:
+        return
+    run.progress.start(step, len(records))
+    report = await resource.create_many(
+        records,
+        chunk_size=run.chunk_size,
+        concurrency=run.concurrency,
+        on_progress=_Counter(run.progress),
+        journal=Journal(run.journal_path, job=f"migrate-{step}"),
+        key=_key(kind),
+    )
+    counts = run.step(step)
+    for outcome in report.results:
+        if outcome.id is not None:
+            run.ids[f"{kind}:{_source_id(outcome.key)}"] = str(outcome.id)
+    counts.done += report.succeeded - report.skipped
+    counts.skipped += report.skipped
+    for failure in report.failures:
+        run.fail(step, _source_id(failure.key), failure.category, failure.message)
+
+
+def _depth(folder: ContentFolder, by_id: dict[str, ContentFolder]) -> int:
+    depth, seen = 0, set()
+    parent = folder.parent_folder_id
+    while isinstance(parent, int) and str(parent) in by_id and parent not in seen:
+        seen.add(parent)
+        depth += 1
+        parent = by_id[str(parent)].parent_folder_id
+    return depth
+
+
+async def _folders(run: _Run, src: Portal, dst: Portal) -> None:
+    """Step 1: folders, one bulk create per tree level so parents exist first."""
+    folders = [f async for f in src.hs.landing_pages.folders.list()]
+    by_id = {str(f.id): f for f in folders}
+    levels: dict[int, list[ContentFolder]] = {}
+    for folder in folders:
+        levels.setdefault(_depth(folder, by_id), []).append(folder)
+    for depth in sorted(levels):
+        inputs = []
+        for folder in levels[depth]:
+            parent = folder.parent_folder_id
+            if isinstance(parent, int) and str(parent) in by_id:
+                mapped = run.ids.get(f"folder:{parent}")
+                if mapped is None:
+                    run.fail(
+                        "folders",
+                        str(folder.id),
+                        "PARENT_FAILED",
+                        "its parent folder was not copied",
+                    )
+                    continue
+                parent = int(mapped)
+            inputs.append(msgspec.structs.replace(folder, parent_folder_id=parent))
+        await _create(run, dst.hs.landing_pages.folders, "folders", "folder", inputs)
+
+
+def _resource(portal: Portal, kind: str) -> Any:
+    return portal.hs.site_pages if kind == "site-pages" else portal.hs.landing_pages
+
+
+async def _pages(run: _Run, src: Portal, dst: Portal, kind: str) -> None:
+    """Steps 2-4 for one page type."""
+    source = _resource(src, kind)
+    target = _resource(dst, kind)
+    bases: list[Page] = []
+    variants: list[Page] = []
+    masters: dict[str, str] = {}  # source abTestId -> source id of the original page
+    languages: dict[str, str | None] = {}
+    translated: list[Page] = []
+    async for page in _walk(source):
+        status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
+        if status in _VARIANT_STATUSES:
+            variants.append(page)
+        else:
+            bases.append(_for_destination(run, page))
+            if isinstance(page.ab_test_id, str) and page.ab_test_id:
+                masters[page.ab_test_id] = str(page.id)
+        languages[str(page.id)] = page.language if isinstance(page.language, str) else None
+        if isinstance(page.translated_from_id, str) and page.translated_from_id:
+            translated.append(msgspec.structs.replace(page, layout_sections=UNSET, widgets=UNSET))
+    await _create(run, target, kind, kind, bases)
+    del bases
+    await _ab_variants(run, target, kind, variants, masters)
+    await _language_groups(run, target, kind, translated, languages)
+
+
+async def _walk(resource: Any) -> AsyncIterator[Page]:
+    async for page in resource.list():
+        yield page
+
+
+def _for_destination(run: _Run, page: Page) -> Page:
+    """The page as the destination should receive it: folder remapped, relations out."""
+    changes: dict[str, Any] = dict(_RELATION_FIELDS)
+    if isinstance(page.folder_id, str) and page.folder_id not in {"", "0"}:
+        changes["folder_id"] = run.ids.get(f"folder:{page.folder_id}", UNSET)
+    return msgspec.structs.replace(page, **changes)
+
+
+async def _single_steps(
+    run: _Run,
+    step: str,
+    items: Iterable[tuple[str, Any]],
+    total: int,
+    action: Callable[[Any], Any],
+) -> None:
+    """Run one non-batch call per item under the journal (key -> resulting id)."""
+    if not total:
+        return
+    journal = Journal(run.journal_path, job=f"migrate-{step}")
+    await journal.open("migrate")
+    run.progress.start(step, total)
+    counts = run.step(step)
+    try:
+        for index, (key, item) in enumerate(items):
+            seen = (await journal.lookup([key])).get(key)
+            if seen is not None and seen.state == "done":
+                if seen.result_id:
+                    run.ids[key] = seen.result_id
+                counts.skipped += 1
+                run.progress.advance(1)
+                continue
+            await journal.mark_pending([(key, index)])
+            try:
+                result_id = await action(item)
+            except (_SkipError, errors.HubPagesError) as exc:  # reported, not fatal
+                category = getattr(exc, "category", None) or type(exc).__name__
+                await journal.record([], [(key, index, str(category), str(exc))])
+                run.fail(step, _source_id(key), str(category), str(exc))
+                run.progress.advance(0, 1)
+                continue
+            await journal.record([(key, index, result_id)], [])
+            if result_id:
+                run.ids[key] = result_id
+            counts.done += 1
+            run.progress.advance(1)
+    finally:
+        await journal.aclose()
+
+
+async def _ab_variants(
+    run: _Run, target: Any, kind: str, variants: list[Page], masters: dict[str, str]
+) -> None:
+    """Step 3: recreate each variant on its master's copy, then copy its content over."""
+
+    async def copy(variant: Page) -> str:
+        master_source = masters.get(str(variant.ab_test_id))
+        master = run.ids.get(f"{kind}:{master_source}") if master_source else None
+        if master is None:
+            raise _SkipError("MASTER_MISSING", "the A/B test's original page was not copied")
+        created = await target.create_ab_variation(master, str(variant.name or "Variation"))
+        # The variation shares the master's URL: HubSpot decides slug and test fields.
+        content = msgspec.structs.replace(
+            _for_destination(run, variant), id=UNSET, slug=UNSET, domain=UNSET, state=UNSET
+        )
+        await target.update(str(created.id), content)
+        return str(created.id)
+
+    await _single_steps(
+        run,
+        f"{kind}-ab-variants",
+        ((f"{kind}:{v.id}", v) for v in variants),
+        len(variants),
+        copy,
+    )
+
+
+async def _language_groups(
+    run: _Run,
+    target: Any,
+    kind: str,
+    translated: list[Page],
+    languages: dict[str, str | None],
+) -> None:
+    """Step 4: attach each translation to its primary's copy."""
+
+    async def attach(page: Page) -> str:
+        new_id = run.ids.get(f"{kind}:{page.id}")
+        primary = run.ids.get(f"{kind}:{page.translated_from_id}")
+        if new_id is None or primary is None:
+            raise _SkipError("PAGE_MISSING", "the page or its primary was not copied")
+        await target.attach_to_language_group(
+            new_id,
+            language=str(page.language),
+            primary_id=primary,
+            primary_language=languages.get(str(page.translated_from_id)),
+        )
+        return new_id
+
+    await _single_steps(
+        run,
+        f"{kind}-languages",
+        ((f"{kind}-lang:{p.id}", p) for p in translated),
+        len(translated),
+        attach,
+    )
+
+
+class _SkipError(Exception):
+    """An item that cannot be migrated because something it depends on failed."""
+
+    def __init__(self, category: str, message: str) -> None:
+        super().__init__(message)
+        self.category = category
+
+
+def _destination_token(args: argparse.Namespace) -> str:
+    if args.to_token:
+        return str(args.to_token)
+    if args.to_token_env:
+        token = token_from_env(args.to_token_env)
+        if token is None:
+            raise UsageError(f"--to-token-env {args.to_token_env}: that variable is empty or unset")
+        return token
+    raise UsageError("migrate needs the destination portal's token: --to-token-env NAME")
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Copy everything, print the JSON summary, write failures next to the journal."""
+    from_env = args.from_token_env or args.token_env
+    if token_from_env(from_env) is None:
+        raise UsageError(
+            f"migrate needs the source portal's token in ${from_env} (--from-token-env NAME)"
+        )
+    dest_token = _destination_token(args)
+    kinds = args.kinds or ["landing-pages", "site-pages"]
+    args.resume_hint = shlex.join(["hubpages", *sys.argv[1:]])
+    started = time.monotonic()
+    async with (
+        open_portal(args, token_env=from_env, concurrency=args.concurrency) as src,
+        open_portal(
+            args,
+            token=dest_token,
+            base_url=args.to_base_url or args.base_url,
+            concurrency=args.concurrency,
+        ) as dst,
+    ):
+        note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
+        progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(dst.hs))
+        state = _Run(args.journal, progress, args.chunk_size, args.concurrency)
+        try:
+            await _folders(state, src, dst)
+            for kind in kinds:
+                await _pages(state, src, dst, kind)
+        finally:
+            progress.close()
+    failures_path = f"{args.journal}.failures.jsonl"
+    if state.failures:
+        with atomic_writer(failures_path) as out:
+            for row in state.failures:
+                out.write(json.dumps(row).encode() + b"\n")
+    summary = {
+        "command": "migrate",
+        "steps": {name: vars_of(step) for name, step in state.steps.items()},
+        "failed": len(state.failures),
+        "failures": failures_path if state.failures else None,
+        "journal": args.journal,
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    print(json.dumps(summary))
+    if state.failures:
+        error(f"{len(state.failures)} items failed to migrate; see {failures_path}")
+        return 1
+    note(args, "migration complete")
+    return 0
+
+
+def vars_of(step: _Step) -> dict[str, int]:
+    """A step's counts as JSON."""
+    return {"done": step.done, "skipped": step.skipped, "failed": step.failed}

@@ -1,0 +1,102 @@
+"""Argument parsing, rate specs, filters and progress selection (no network)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+
+import pytest
+
+from hubpages_async.cli._args import RateSpec, build_parser, parse_rate
+from hubpages_async.cli._console import UsageError
+from hubpages_async.cli._progress import NullProgress, make_progress, rich_available
+from hubpages_async.cli.commands.export import parse_filters
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("190/10s", RateSpec(190, 10.0)),
+        ("100/10", RateSpec(100, 10.0)),
+        ("5/1s", RateSpec(5, 1.0)),
+        ("none", RateSpec(None)),
+        ("250", RateSpec(250, 10.0)),
+    ],
+)
+def test_parse_rate(text: str, expected: RateSpec) -> None:
+    assert parse_rate(text) == expected
+
+
+@pytest.mark.parametrize("text", ["fast", "-1/10s", "10/0s", "0/10s/"])
+def test_parse_rate_rejects(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_rate(text)
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    for argv in (
+        ["export"],
+        ["import", "x.jsonl"],
+        ["export", "--type", "blog"],
+        ["import", "x", "--type", "site-pages", "--tier", "gold"],
+        ["export", "--type", "folders", "--tier", "free", "--rate-limit", "1/1s"],
+    ):
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args(argv)
+        assert exc.value.code == 2
+    assert "--type" in capsys.readouterr().err
+
+
+def test_import_defaults() -> None:
+    args = build_parser().parse_args(["import", "p.jsonl", "--type", "landing-pages"])
+    assert (args.chunk_size, args.concurrency, args.journal, args.update_existing) == (
+        100,
+        4,
+        None,
+        False,
+    )
+    assert args.token_env == "HUBSPOT_ACCESS_TOKEN"
+
+
+def test_filters_are_checked_before_sending() -> None:
+    filters = parse_filters(
+        [
+            "name__icontains=pricing",
+            "state=DRAFT",
+            "language__in=en,fr",
+            "publish_date__gt=2024-05-01T00:00:00+00:00",
+            "translatedFromId__is_null=",
+        ]
+    )
+    assert filters["name__icontains"] == "pricing"
+    assert filters["state__eq"] == "DRAFT"
+    assert filters["language__in"] == ["en", "fr"]
+    assert filters["publishDate__gt"].year == 2024
+    assert filters["translatedFromId__is_null"] is True
+    for bad in ["nmae__eq=x", "name__gte=x", "publishDate__gt=yesterday", "noequals"]:
+        with pytest.raises(UsageError):
+            parse_filters([bad])
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_on_a_terminal() -> None:
+    assert isinstance(make_progress(quiet=False, stream=io.StringIO()), NullProgress)
+    assert isinstance(make_progress(quiet=True, stream=_Tty()), NullProgress)
+    if rich_available():
+        stream = _Tty()
+        progress = make_progress(
+            quiet=False,
+            stream=stream,
+            stats=lambda: {"retries": 3, "rate_limited": 1, "waited": 2.5},
+        )
+        assert not isinstance(progress, NullProgress)
+        progress.start("import", 10)
+        progress.advance(4, 1)
+        progress.close()
+        assert "retries 3" in stream.getvalue()
+        assert "failed 1" in stream.getvalue()
