@@ -1,0 +1,220 @@
+"""Bulk jobs against an in-memory resource: every input accounted for, nothing twice.
+
+These exercise the job logic (pipeline, reconcile, canceled batches, polling, journal)
+quickly and exhaustively; ``test_emulator_*`` runs the same jobs over real sockets.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hubpages_async import batch
+from hubpages_async.batch import BatchProgress, BatchReport, PollPolicy
+from hubpages_async.journal import Journal
+from hubpages_async.models import Page
+
+from ._fake import FakePages, Faults, new_pages
+
+
+async def _no_sleep(_delay: float) -> None:
+    return None
+
+
+FAST = PollPolicy(initial_delay=0.0, max_delay=0.0, sleep=_no_sleep)
+
+
+def assert_covers(report: BatchReport[Any], n: int) -> None:
+    """Every input exactly once, in input order."""
+    indexes = [o.index for o in report.outcomes()]
+    assert indexes == list(range(n))
+    assert report.total == n == report.succeeded + report.failed
+
+
+def assert_no_duplicates(fake: FakePages, n: int) -> None:
+    slugs = Counter(p.slug for p in fake.pages.values())
+    assert all(count == 1 for count in slugs.values())
+    assert set(slugs) == {f"page-{i}" for i in range(n)}
+
+
+async def test_create_many_simple() -> None:
+    fake = FakePages()
+    report = await batch.create_many(fake, new_pages(250), chunk_size=100, poll=FAST)
+    assert_covers(report, 250)
+    assert report.ok
+    assert report.chunks == 3
+    assert [s.item.slug for s in report.results if s.item] == [f"page-{i}" for i in range(250)]
+    assert_no_duplicates(fake, 250)
+
+
+async def test_failures_carry_category_and_message() -> None:
+    fake = FakePages()
+    pages = new_pages(10)
+    pages[3] = Page(name="INVALID", template_path="t", slug="bad")
+    fake.pages["x"] = Page(id="x", slug="page-7")
+    report = await batch.create_many(fake, pages, chunk_size=4, poll=FAST)
+    assert_covers(report, 10)
+    assert [(f.index, f.category) for f in report.failures] == [
+        (3, "VALIDATION_ERROR"),
+        (7, "CONFLICT"),
+    ]
+    assert report.failures[1].message == "slug page-7 exists"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(0, 300),
+    chunk_size=st.integers(1, 120),
+    concurrency=st.integers(1, 8),
+    source=st.sampled_from(["list", "gen", "async"]),
+    slugs=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+async def test_property_report_covers_every_input_once(
+    n: int, chunk_size: int, concurrency: int, source: str, slugs: bool, seed: int
+) -> None:
+    faults = Faults(drop=0.1, error=0.1, asynchronous=0.3, cancel=0.1)
+    fake = FakePages(faults, seed=seed)
+    pages = new_pages(n, slugs=slugs)
+    inputs: Any
+    if source == "list":
+        inputs = pages
+    elif source == "gen":
+        inputs = (p for p in pages)
+    else:
+
+        async def agen() -> AsyncIterator[Page]:
+            for p in pages:
+                yield p
+
+        inputs = agen()
+    report = await batch.create_many(
+        fake, inputs, chunk_size=chunk_size, concurrency=concurrency, poll=FAST, max_rounds=50
+    )
+    assert_covers(report, n)
+    assert report.ok, report.failures[:3]
+    # Reconciled by name when there is no slug: names are unique here, so still exact.
+    names = Counter(p.name for p in fake.pages.values())
+    assert sorted(map(str, names)) == sorted(str(p.name) for p in pages)
+    assert all(c == 1 for c in names.values())
+    assert {s.id for s in report.results} == set(fake.pages)
+
+
+async def test_canceled_batches_are_resubmitted_then_reported() -> None:
+    fake = FakePages(Faults(cancel=1.0), seed=3)
+    report = await batch.create_many(fake, new_pages(20), chunk_size=10, poll=FAST, max_rounds=2)
+    assert_covers(report, 20)
+    assert report.failed > 0
+    assert {f.category for f in report.failures} == {"CANCELED"}
+    # What was applied is reported as such, never created twice.
+    assert len(fake.pages) == report.succeeded
+    assert len({p.slug for p in fake.pages.values()}) == len(fake.pages)
+
+
+async def test_incomplete_batch_without_link_is_never_success() -> None:
+    class NoLink(FakePages):
+        def _answer(self, final: Any) -> Any:
+            from hubpages_async.models import BatchResponse
+
+            return BatchResponse[Page](status="PENDING")
+
+    fake = NoLink()
+    report = await batch.create_many(fake, new_pages(5), poll=FAST)
+    assert_covers(report, 5)
+    # The fake applied them: the reconcile lookup finds them; nothing is double-counted.
+    assert report.reconciled == 5
+    assert report.ok
+    fake2 = NoLink()
+    report = await batch.read_many(fake2, ["1", "2"], poll=FAST)
+    assert [f.category for f in report.failures] == ["INCOMPLETE_BATCH"] * 2
+
+
+async def test_unreachable_lookup_reports_outcome_unknown() -> None:
+    fake = FakePages(Faults(drop=1.0, lookup_error=1.0))
+    report = await batch.create_many(fake, new_pages(3), poll=FAST)
+    assert_covers(report, 3)
+    assert {f.category for f in report.failures} == {"OUTCOME_UNKNOWN"}
+    assert fake.create_calls == 1  # never resent blind
+
+
+async def test_progress_events() -> None:
+    fake = FakePages(Faults(drop=0.2), seed=1)
+    events: list[BatchProgress[Any]] = []
+
+    async def on_progress(event: BatchProgress[Any]) -> None:
+        events.append(event)
+
+    report = await batch.create_many(
+        fake, new_pages(95), chunk_size=10, on_progress=on_progress, poll=FAST
+    )
+    assert len(events) == 10
+    assert [e.chunks_done for e in events] == list(range(1, 11))
+    assert events[-1].succeeded == 95 == report.succeeded
+    assert sum(len(e.chunk.succeeded) for e in events) == 95
+    assert events[-1].resubmitted == report.resubmitted
+
+
+async def test_collect_false_keeps_counts_only() -> None:
+    fake = FakePages()
+    report = await batch.create_many(fake, new_pages(50), chunk_size=7, collect=False, poll=FAST)
+    assert report.succeeded == 50
+    assert report.results == []
+
+
+async def test_read_update_archive_many() -> None:
+    fake = FakePages(Faults(error=0.2, asynchronous=0.5), seed=5)
+    created = await batch.create_many(fake, new_pages(30), chunk_size=8, poll=FAST)
+    ids = [s.id for s in created.results if s.id]
+    read = await batch.read_many(fake, [*ids, "missing"], chunk_size=7, poll=FAST)
+    assert_covers(read, 31)
+    assert [(f.index, f.category) for f in read.failures] == [(30, "OBJECT_NOT_FOUND")]
+    assert [s.id for s in read.results] == ids
+
+    updates = [Page(id=i, name=f"renamed {i}") for i in ids]
+    updated = await batch.update_many(fake, [*updates, Page(name="no id")], poll=FAST)
+    assert_covers(updated, 31)
+    assert [f.category for f in updated.failures] == ["VALIDATION_ERROR"]
+    assert all(p.name == f"renamed {p.id}" for p in fake.pages.values())
+
+    archived = await batch.archive_many(fake, ids, chunk_size=9, poll=FAST)
+    assert_covers(archived, 30)
+    assert fake.pages == {}
+
+
+async def test_journal_resume_skips_done_and_reconciles_pending(tmp_path: Path) -> None:
+    path = tmp_path / "job.sqlite"
+    fake = FakePages()
+    pages = new_pages(40)
+    first = await batch.create_many(
+        fake, pages[:25], chunk_size=10, journal=Journal(path), poll=FAST
+    )
+    assert first.succeeded == 25
+    # A killed run: chunk sent and applied, journal still says pending.
+    journal = Journal(path)
+    journal.open_sync("create")
+    journal.mark_pending_sync([(f"#{i}", i) for i in range(25, 30)])
+    journal.close_sync()
+    await fake.batch_create(pages[25:30])
+
+    second = await batch.create_many(fake, pages, chunk_size=10, journal=Journal(path), poll=FAST)
+    assert_covers(second, 40)
+    assert second.skipped == 25
+    assert second.reconciled == 5
+    assert second.ok
+    assert_no_duplicates(fake, 40)
+    third = await batch.create_many(fake, pages, chunk_size=10, journal=Journal(path), poll=FAST)
+    assert third.skipped == 40
+    assert third.chunks == 0
+
+
+async def test_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="chunk_size"):
+        await batch.create_many(FakePages(), [], chunk_size=0)
+    with pytest.raises(ValueError, match="concurrency"):
+        await batch.create_many(FakePages(), [], concurrency=0)
