@@ -1,0 +1,331 @@
+"""The aiohttp application: routes for the 66 operations under both API prefixes.
+
+Every request goes through one wrapper (:meth:`EmulatorApp.wrap`) in this order:
+authenticate (401) -> rate limit (429, not counted) -> request log -> scopes (403) ->
+fault draw -> latency -> error faults (before any change) / ``reset`` -> handler ->
+``drop`` / ``truncate`` / ``slow`` (after the change is committed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from aiohttp import web
+
+from .auth import Authenticator, TokenSpec
+from .batches import JOB_PATH, BatchJobs
+from .errors import ApiError, error_body
+from .faults import ERROR_KINDS, FaultPicker, FaultPlan, parse_faults
+from .handlers import Ctx, Handler, folder_handlers, page_handlers
+from .limits import RateLimit, RateLimiter, parse_rate_limit
+from .store import Store
+
+__all__ = ["PREFIXES", "EmulatorApp", "RequestRecord"]
+
+#: The documented prefix and its date-versioned twin (the new official SDK uses the latter).
+PREFIXES: Final = ("/cms/v3/pages", "/cms/pages/2026-03")
+
+_SCOPES: Final = {
+    ("site-pages", "read"): frozenset({"content", "content.site_pages.read"}),
+    ("site-pages", "write"): frozenset({"content"}),
+    ("site-pages", "ml"): frozenset({"content", "content.site_pages.write"}),
+    ("landing-pages", "read"): frozenset({"content", "content.landing_pages.read"}),
+    ("landing-pages", "write"): frozenset({"content", "content.landing_pages.write"}),
+    ("landing-pages", "ml"): frozenset({"content", "content.landing_pages.write"}),
+}
+
+_ERROR_MESSAGES: Final = {
+    500: ("INTERNAL_ERROR", "Internal error (injected fault)"),
+    502: ("BAD_GATEWAY", "Bad gateway (injected fault)"),
+    503: ("SERVICE_UNAVAILABLE", "Service temporarily unavailable (injected fault)"),
+    504: ("GATEWAY_TIMEOUT", "Gateway timeout (injected fault)"),
+    # HubSpot's 423: "Locks will last for 2 seconds".
+    423: ("LOCKED", "The resource is locked; retry after at least 2 seconds (injected fault)"),
+}
+
+
+@dataclass(slots=True)
+class RequestRecord:
+    """One request the rate limiter accepted (``status`` 0: no response was sent)."""
+
+    time: float  # time.monotonic() at admission
+    token_id: str
+    portal: int
+    method: str
+    path: str
+    operation: str
+    status: int = 0
+    fault: str | None = None
+
+
+class EmulatorApp:
+    """State and configuration shared by every request of one emulator."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        rate_limit: str | RateLimit | None = "100/10s",
+        daily_limit: int | None = 250_000,
+        max_batch: int = 100,
+        latency: float = 0.0,
+        jitter: float = 0.0,
+        faults: str | FaultPlan | None = None,
+        fault_seed: int = 0,
+        tokens: Iterable[str | TokenSpec] | None = None,
+        async_batches: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        slow_chunk_delay: float = 0.02,
+    ) -> None:
+        self.store = store
+        self.auth = Authenticator(tokens)
+        self.limiter = RateLimiter(parse_rate_limit(rate_limit), daily_limit, clock=clock)
+        self.max_batch = max_batch
+        self.latency = latency
+        self.jitter = jitter
+        self.picker = FaultPicker(parse_faults(faults), fault_seed)
+        self._latency_rng = random.Random(fault_seed)
+        self.async_batches = async_batches
+        self.jobs = BatchJobs()
+        self.request_log: list[RequestRecord] = []
+        self.slow_chunk_delay = slow_chunk_delay
+        #: called after every mutating request (sqlite persistence flush)
+        self.after_write: Callable[[], None] | None = None
+
+    @property
+    def faults(self) -> FaultPlan | None:
+        """The active fault plan."""
+        return self.picker.plan
+
+    @faults.setter
+    def faults(self, value: str | FaultPlan | None) -> None:
+        self.picker.plan = parse_faults(value)
+
+    # -- the wrapper ------------------------------------------------------------------------
+    def wrap(
+        self, handler: Handler, kind: str, scopes: frozenset[str] | None, operation: str, base: str
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        """Build the aiohttp handler of one operation."""
+        store, auth, limiter, log = self.store, self.auth, self.limiter, self.request_log
+        writes = operation not in _READ_ONLY_OPS
+
+        async def handle(request: web.Request) -> web.StreamResponse:
+            try:
+                principal = auth.authenticate(request.headers.get("Authorization"))
+                _, headers = limiter.admit(principal.token_id, principal.portal)
+            except ApiError as err:
+                return _error_response(err, err.headers)
+            record = RequestRecord(
+                time.monotonic(),
+                principal.token_id,
+                principal.portal,
+                request.method,
+                request.path,
+                operation,
+            )
+            log.append(record)
+            fault: str | None = None
+            try:
+                if scopes is not None:
+                    auth.require(principal, scopes)
+                body = await request.read() if request.can_read_body else b""
+                picker = self.picker
+                if picker.plan is not None:
+                    fault, cancel, rng = picker.pick(
+                        request.method, request.path, request.path_qs, body
+                    )
+                else:
+                    fault, cancel, rng = None, False, self._latency_rng
+                record.fault = fault
+                if self.latency or self.jitter:
+                    await asyncio.sleep(self.latency + self._latency_rng.uniform(0, self.jitter))
+                if fault in ERROR_KINDS:
+                    raise _fault_error(int(fault or 0), principal.token_id)
+                if fault == "reset":
+                    return _close(request, record)
+                ctx = Ctx(
+                    request,
+                    principal,
+                    store.portal(principal.portal),
+                    kind,
+                    base,
+                    body,
+                    cancel,
+                    rng,
+                    store,
+                    self.jobs,
+                    self.max_batch,
+                    self.async_batches,
+                )
+                status, payload, extra = handler(ctx)
+            except ApiError as err:
+                record.status = err.status
+                headers.update(err.headers)
+                return _error_response(err, headers)
+            finally:
+                if writes and self.after_write is not None:
+                    self.after_write()
+            if extra:
+                headers.update(extra)
+            record.status = status
+            if fault == "drop":
+                record.status = 0
+                return _close(request, record)
+            if fault in ("truncate", "slow") and payload:
+                return await self._stream(
+                    request, status, payload, headers, truncate=fault == "truncate"
+                )
+            headers["X-HubSpot-Correlation-Id"] = str(uuid.uuid4())
+            if payload is None:
+                return web.Response(status=status, headers=headers)
+            headers["Content-Type"] = "application/json;charset=utf-8"
+            return web.Response(status=status, body=payload, headers=headers)
+
+        return handle
+
+    async def _stream(
+        self,
+        request: web.Request,
+        status: int,
+        payload: bytes,
+        headers: dict[str, str],
+        *,
+        truncate: bool,
+    ) -> web.StreamResponse:
+        headers["Content-Type"] = "application/json;charset=utf-8"
+        resp = web.StreamResponse(status=status, headers=headers)
+        resp.content_length = len(payload)
+        await resp.prepare(request)
+        if truncate:
+            await resp.write(payload[: max(1, len(payload) // 2)])
+            # The body promised Content-Length bytes; cut the connection half way.
+            transport = request.transport
+            if transport is not None:
+                transport.close()
+            return resp
+        step = max(1, len(payload) // 8)
+        for start in range(0, len(payload), step):
+            await resp.write(payload[start : start + step])
+            await asyncio.sleep(self.slow_chunk_delay)
+        await resp.write_eof()
+        return resp
+
+    async def poll_batch(self, request: web.Request) -> web.StreamResponse:
+        """GET /emulator/batches/{jobId}: the async-batch status link."""
+        try:
+            principal = self.auth.authenticate(request.headers.get("Authorization"))
+            _, headers = self.limiter.admit(principal.token_id, principal.portal)
+        except ApiError as err:
+            return _error_response(err, err.headers)
+        record = RequestRecord(
+            time.monotonic(), principal.token_id, principal.portal, "GET", request.path, "pollBatch"
+        )
+        self.request_log.append(record)
+        try:
+            status, payload = self.jobs.poll(request.match_info["jobId"], principal.portal)
+        except ApiError as err:
+            record.status = err.status
+            return _error_response(err, headers)
+        record.status = status
+        headers["Content-Type"] = "application/json;charset=utf-8"
+        return web.Response(status=status, body=payload, headers=headers)
+
+    def build(self) -> web.Application:
+        """The aiohttp application with every route mounted under both prefixes."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        router = app.router
+        for prefix in PREFIXES:
+            # Folders first: "/landing-pages/folders" would otherwise match "/{objectId}".
+            base = f"{prefix}/landing-pages/folders"
+            for method, suffix, handler, scope, op in _static_first(folder_handlers):
+                scopes = _SCOPES[("landing-pages", scope)]
+                router.add_route(
+                    method,
+                    base + suffix,
+                    self.wrap(handler, "landing-pages/folders", scopes, op, base),
+                )
+            for kind in ("site-pages", "landing-pages"):
+                base = f"{prefix}/{kind}"
+                for method, suffix, handler, scope, op in _static_first(page_handlers):
+                    scopes = _SCOPES[(kind, scope)]
+                    router.add_route(
+                        method, base + suffix, self.wrap(handler, kind, scopes, op, base)
+                    )
+        router.add_get(JOB_PATH + "{jobId}", self.poll_batch)
+        router.add_route("*", "/{tail:.*}", _unknown_route)
+        return app
+
+
+_READ_ONLY_OPS: Final = frozenset(
+    {
+        "getPage",
+        "getById",
+        "getDraftById",
+        "getPreviousVersions",
+        "getPreviousVersion",
+        "readBatch",
+        "getFoldersPage",
+        "getFolderById",
+        "getFolderPreviousVersions",
+        "getFolderPreviousVersion",
+        "readFolders",
+    }
+)
+
+
+def _static_first(
+    table: list[tuple[str, str, Handler, str, str]],
+) -> list[tuple[str, str, Handler, str, str]]:
+    return sorted(table, key=lambda row: "{" in row[1])
+
+
+def _fault_error(status: int, token_id: str) -> ApiError:
+    if status == 429:
+        return ApiError(
+            429,
+            "RATE_LIMITS",
+            "You have reached your ten_secondly_rolling limit.",
+            extra={
+                "errorType": "RATE_LIMIT",
+                "policyName": "TEN_SECONDLY_ROLLING",
+                "groupName": f"publicapi:private_app-api-calls-ten-secondly:{token_id}",
+            },
+        )
+    category, message = _ERROR_MESSAGES[status]
+    return ApiError(status, category, message)
+
+
+def _error_response(err: ApiError, headers: dict[str, str]) -> web.Response:
+    headers = dict(headers)
+    headers["Content-Type"] = "application/json;charset=utf-8"
+    return web.Response(status=err.status, body=err.body(), headers=headers)
+
+
+def _close(request: web.Request, record: RequestRecord) -> web.StreamResponse:
+    """Close the connection without answering (the ``reset`` and ``drop`` faults)."""
+    record.status = 0
+    transport = request.transport
+    if transport is not None:
+        transport.close()
+    raise _ConnectionClosed
+
+
+class _ConnectionClosed(web.HTTPException):
+    """Raised after closing the transport so aiohttp writes nothing more."""
+
+    status_code = 500
+
+
+async def _unknown_route(request: web.Request) -> web.Response:
+    message = f"No operation {request.method} {request.path}"
+    return web.Response(
+        status=404,
+        body=error_body("OBJECT_NOT_FOUND", message),
+        content_type="application/json",
+    )

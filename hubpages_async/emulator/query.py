@@ -1,0 +1,416 @@
+"""List queries: filters, sort, the keyset ``after`` cursor and ``property`` selection.
+
+The cursor is opaque to clients (urlsafe base64 of JSON) and holds the sort spec plus the
+sort key and id of the last page returned. The next page starts strictly after that key
+in the (sort key, id) total order, so a walk never repeats a page and never skips one
+that existed throughout, even when pages are created or deleted between requests.
+
+``limit`` defaults to 100 and is clamped to ``MAX_LIMIT`` (100): HubSpot documents no
+maximum, and a clamp keeps cursor-following clients working where a 400 would not.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final, Protocol
+
+import msgspec
+
+from .._filters import (
+    DATE_PROPERTIES,
+    VALUELESS_OPERATORS,
+    FilterError,
+    check_filter,
+    split_filter_key,
+)
+from ..models import UNSET
+from .errors import bad_request
+
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "ListQuery", "parse_date", "parse_list_query", "run_query"]
+
+DEFAULT_LIMIT: Final = 100
+MAX_LIMIT: Final = 100
+
+_RESERVED: Final = frozenset(
+    {
+        "after",
+        "before",
+        "limit",
+        "offset",
+        "sort",
+        "archived",
+        "property",
+        "createdAt",
+        "createdAfter",
+        "createdBefore",
+        "updatedAt",
+        "updatedAfter",
+        "updatedBefore",
+    }
+)
+# camelCase property -> struct attribute, where they differ from the plain conversion.
+_PAGE_ATTRS: Final = {"createdAt": "created", "updatedAt": "updated"}
+_FOLDER_ATTRS: Final = {"createdAt": "created", "updatedAt": "updated", "archivedAt": "deleted_at"}
+# sort field -> camelCase property (the spec's list plus the guide's publishDate).
+_SORTS: Final = {
+    "name": "name",
+    "createdAt": "createdAt",
+    "updatedAt": "updatedAt",
+    "createdBy": "createdById",
+    "updatedBy": "updatedById",
+    "createdById": "createdById",
+    "updatedById": "updatedById",
+    "publishDate": "publishDate",
+    "slug": "slug",
+    "id": "id",
+}
+_FOLDER_FILTERABLE: Final = frozenset({"id", "name", "createdAt", "updatedAt", "archivedAt"})
+_DATE_ATTRS: Final = frozenset({"created", "updated", "publish_date", "archived_at", "deleted_at"})
+_CI_PROPS: Final = frozenset({"abStatus"})  # compared case-insensitively (see _match)
+
+_decode_json = msgspec.json.Decoder().decode
+_encode_json = msgspec.json.Encoder().encode
+
+
+def _snake(camel: str) -> str:
+    out = []
+    for ch in camel:
+        if ch.isupper():
+            out.append("_")
+            out.append(ch.lower())
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def parse_date(value: str, *, name: str) -> datetime:
+    """ISO 8601 or epoch milliseconds (the guide's ``lt`` example uses the latter)."""
+    text = value.strip()
+    try:
+        if text.lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, UTC)
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        raise bad_request(
+            f"{name}: {value!r} is not an ISO 8601 date-time or epoch milliseconds", field=name
+        ) from None
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def _ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+@dataclass(slots=True)
+class _Filter:
+    attr: str
+    prop: str
+    op: str
+    values: list[Any]
+
+
+@dataclass(slots=True)
+class ListQuery:
+    """A parsed list request."""
+
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+    after: tuple[list[Any], int] | None = None
+    sort: list[tuple[str, bool]] = field(default_factory=list)  # (attr, descending)
+    sort_spec: str = "created"
+    archived: bool = False
+    filters: list[_Filter] = field(default_factory=list)
+    properties: list[str] | None = None
+
+    @property
+    def fast(self) -> bool:
+        """Default order and no filters: the page can be cut straight from the id list."""
+        return not self.filters and self.sort_spec == "created"
+
+
+def bool_param(params: Mapping[str, str], name: str) -> bool:
+    """A ``true``/``false`` query parameter (absent: false), else 400."""
+    raw = params.get(name)
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0", ""):
+        return False
+    raise bad_request(f"{name} must be true or false (got {raw!r})", field=name)
+
+
+def parse_list_query(params: Any, *, folders: bool = False) -> ListQuery:
+    """Parse LIST-PARAMS and ``prop__op`` filters from a multidict of query parameters."""
+    q = ListQuery()
+    attrs = _FOLDER_ATTRS if folders else _PAGE_ATTRS
+    raw_limit = params.get("limit")
+    if raw_limit is not None:
+        try:
+            limit = int(raw_limit)
+        except ValueError:
+            raise bad_request(
+                f"limit must be an integer (got {raw_limit!r})", field="limit"
+            ) from None
+        if limit < 1:
+            raise bad_request(f"limit must be at least 1 (got {limit})", field="limit")
+        q.limit = min(limit, MAX_LIMIT)
+    raw_offset = params.get("offset")
+    if raw_offset is not None:
+        # Legacy paging the guide's example still shows; applied after the cursor.
+        if not raw_offset.isdigit():
+            raise bad_request(
+                f"offset must be a non-negative integer (got {raw_offset!r})", field="offset"
+            )
+        q.offset = int(raw_offset)
+    q.archived = bool_param(params, "archived")
+
+    sort_terms: list[str] = []
+    for raw in params.getall("sort", []):
+        sort_terms.extend(t.strip() for t in raw.split(",") if t.strip())
+    for term in sort_terms:
+        desc = term.startswith("-")
+        name = term.lstrip("-+")
+        prop = _SORTS.get(name)
+        if prop is None or (folders and prop not in ("name", "createdAt", "updatedAt", "id")):
+            valid = "name, createdAt, updatedAt" if folders else ", ".join(_SORTS)
+            raise bad_request(f"cannot sort by {name!r}; valid sort fields: {valid}", field="sort")
+        q.sort.append((attrs.get(prop, _snake(prop)), desc))
+    if not q.sort:
+        q.sort = [("created", False)]
+    q.sort_spec = ",".join(("-" if d else "") + a for a, d in q.sort)
+
+    for pname, prefix_op in (
+        ("createdAt", "eq"),
+        ("createdAfter", "gt"),
+        ("createdBefore", "lt"),
+        ("updatedAt", "eq"),
+        ("updatedAfter", "gt"),
+        ("updatedBefore", "lt"),
+    ):
+        raw = params.get(pname)
+        if raw is not None:
+            attr = "created" if pname.startswith("created") else "updated"
+            q.filters.append(_Filter(attr, pname, prefix_op, [_ms(parse_date(raw, name=pname))]))
+
+    for key in params:
+        if key in _RESERVED:
+            continue
+        if "__" not in key:
+            raise bad_request(
+                f"unknown query parameter {key!r}; filters are written propertyName__operator",
+                field=key,
+            )
+        try:
+            prop, op_text = split_filter_key(key)
+            op = check_filter(prop, op_text)
+        except FilterError as exc:
+            raise bad_request(str(exc), field=key, code="INVALID_FILTER") from None
+        if folders and prop not in _FOLDER_FILTERABLE:
+            raise bad_request(
+                f"property {prop!r} cannot be filtered on for folders; "
+                f"filterable: {', '.join(sorted(_FOLDER_FILTERABLE))}",
+                field=key,
+                code="INVALID_FILTER",
+            )
+        values: list[Any] = []
+        for raw in params.getall(key):
+            if op in VALUELESS_OPERATORS:
+                continue
+            parts = [p.strip() for p in raw.split(",")] if op in ("in", "nin") else [raw]
+            if prop in DATE_PROPERTIES:
+                values.extend(_ms(parse_date(p, name=key)) for p in parts)
+            else:
+                values.extend(parts)
+        if op not in VALUELESS_OPERATORS and not values:
+            raise bad_request(f"filter {key} needs a value", field=key)
+        q.filters.append(_Filter(attrs.get(prop, _snake(prop)), prop, op, values))
+
+    raw_props = params.getall("property", [])
+    if raw_props:
+        props = [p.strip() for raw in raw_props for p in raw.split(",") if p.strip()]
+        q.properties = props or None
+
+    after = params.get("after")
+    if after:
+        q.after = decode_cursor(after, q.sort_spec)
+    return q
+
+
+def encode_cursor(sort_spec: str, key: list[Any], item_id: int) -> str:
+    """An opaque cursor: urlsafe base64 of [sort spec, sort key, id]."""
+    raw = _encode_json([sort_spec, key, item_id])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str, sort_spec: str) -> tuple[list[Any], int]:
+    """Decode a cursor made by :func:`encode_cursor` for the same sort, else 400."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        spec, key, item_id = _decode_json(raw)
+        if not isinstance(key, list) or not isinstance(item_id, int):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, msgspec.DecodeError):
+        raise bad_request(f"after: {token!r} is not a valid paging cursor", field="after") from None
+    if spec != sort_spec:
+        raise bad_request("after: this cursor was issued for a different sort order", field="after")
+    return key, item_id
+
+
+def _value(obj: Any, attr: str) -> Any:
+    v = getattr(obj, attr, UNSET)
+    if v is UNSET or v is None:
+        return None
+    if attr in _DATE_ATTRS and isinstance(v, datetime):
+        return _ms(v)
+    return v
+
+
+def _sort_value(obj: Any, attr: str) -> list[Any]:
+    v = _value(obj, attr)
+    if v is None:
+        return [0, ""]
+    if isinstance(v, str):
+        # Names sort case-insensitively; ids numerically (they are numbers in strings).
+        if attr in ("id", "created_by_id", "updated_by_id") and v.isdigit():
+            return [1, int(v)]
+        return [1, v.casefold()]
+    return [1, v]
+
+
+def _match(obj: Any, f: _Filter) -> bool:
+    v = _value(obj, f.attr)
+    op = f.op
+    if op == "is_null":
+        return v is None or v == ""
+    if op == "not_null":
+        return v is not None and v != ""
+    values: list[Any]
+    if f.prop in _CI_PROPS and isinstance(v, str):
+        # HubSpot's quirk: abStatus values are lower case, the guide filters on MASTER.
+        v = v.lower()
+        values = [str(x).lower() for x in f.values]
+    else:
+        values = f.values
+    if f.prop == "language" and isinstance(v, str):
+        # language__in takes bare languages ("de"); a page in "de-at" belongs to "de".
+        return op == "in" and (v in values or v.split("-")[0] in values)
+    if v is None:
+        return op in ("ne", "nin", "not_like")
+    if isinstance(v, int) and not isinstance(v, bool) and f.attr in _DATE_ATTRS:
+        x = values[0]
+        if op == "eq":
+            return bool(v == x)
+        if op == "gt":
+            return bool(v > x)
+        if op == "gte":
+            return bool(v >= x)
+        if op == "lt":
+            return bool(v < x)
+        if op == "lte":
+            return bool(v <= x)
+        if op == "in":
+            return v in values
+        return False
+    s = str(v)
+    if op == "eq":
+        return s == str(values[0])
+    if op == "ne":
+        return s != str(values[0])
+    if op == "in":
+        return s in values
+    if op == "nin":
+        return s not in values
+    if op == "contains":
+        return str(values[0]) in s
+    if op == "icontains":
+        return str(values[0]).casefold() in s.casefold()
+    if op == "not_like":
+        return str(values[0]) not in s
+    if op == "startswith":
+        return s.startswith(str(values[0]))
+    if op in ("gt", "gte", "lt", "lte"):
+        x = str(values[0])
+        return {"gt": s > x, "gte": s >= x, "lt": s < x, "lte": s <= x}[op]
+    return False
+
+
+class _Coll(Protocol):
+    live_ids: list[int]
+    deleted_ids: list[int]
+
+
+def _cmp(a: list[Any], b: list[Any], dirs: Sequence[bool]) -> int:
+    for x, y, desc in zip(a, b, dirs, strict=True):
+        if x != y:
+            less = x < y
+            return (1 if less else -1) if desc else (-1 if less else 1)
+    return 0
+
+
+def run_query(
+    q: ListQuery,
+    coll: _Coll,
+    get_obj: Callable[[int], Any],
+) -> tuple[list[int], int, str | None]:
+    """Return (ids of this page, total matches, next cursor or None)."""
+    ids = coll.deleted_ids if q.archived else coll.live_ids
+    if q.fast:
+        # Default order: createdAt ascending then id, which is id order because ids and
+        # creation times only grow together (Store.now() never goes backwards).
+        start = 0
+        if q.after is not None:
+            start = bisect.bisect_right(ids, q.after[1])
+        start += q.offset
+        page = ids[start : start + q.limit]
+        nxt = None
+        if start + q.limit < len(ids) and page:
+            last = page[-1]
+            nxt = encode_cursor(q.sort_spec, [_sort_value(get_obj(last), "created")], last)
+        return page, len(ids), nxt
+
+    matched: list[tuple[list[Any], int]] = []
+    filters = q.filters
+    attrs = [a for a, _ in q.sort]
+    for i in ids:
+        obj = get_obj(i)
+        if all(_match(obj, f) for f in filters):
+            matched.append(([_sort_value(obj, a) for a in attrs], i))
+    dirs = [d for _, d in q.sort]
+    # Stable multi-key sort: id ascending last-resort, then each key from last to first.
+    matched.sort(key=lambda t: t[1])
+    for pos in range(len(attrs) - 1, -1, -1):
+        matched.sort(key=lambda t, p=pos: t[0][p], reverse=dirs[pos])  # type: ignore[misc]
+    start = 0
+    if q.after is not None:
+        ckey, cid = q.after
+        lo, hi = 0, len(matched)
+        while lo < hi:  # first item strictly after the cursor in (key, id) order
+            mid = (lo + hi) // 2
+            k, i = matched[mid]
+            c = _cmp(k, ckey, dirs) if len(ckey) == len(dirs) else 1
+            if c < 0 or (c == 0 and i <= cid):
+                lo = mid + 1
+            else:
+                hi = mid
+        start = lo
+    start += q.offset
+    window = matched[start : start + q.limit]
+    nxt = None
+    if start + q.limit < len(matched) and window:
+        k, i = window[-1]
+        nxt = encode_cursor(q.sort_spec, k, i)
+    return [i for _, i in window], len(matched), nxt
+
+
+def select_properties(data: bytes, properties: list[str]) -> bytes:
+    """Keep only the requested properties (and ``id``) of an encoded object."""
+    obj = _decode_json(data)
+    keep = set(properties) | {"id"}
+    return _encode_json({k: v for k, v in obj.items() if k in keep})

@@ -1,0 +1,157 @@
+"""``Emulator``: run the HubSpot stand-in on a local port as an async context manager."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Self
+
+from aiohttp import web
+
+from .app import EmulatorApp, RequestRecord
+from .auth import TokenSpec
+from .faults import FaultPlan
+from .limits import RateLimit
+from .store import PAGE_KINDS, Store
+
+__all__ = ["Emulator"]
+
+
+class Emulator:
+    """A running HubSpot CMS Pages API emulator.
+
+    Example::
+
+        async with Emulator(seed_pages=50, rate_limit=None) as emu:
+            async with aiohttp.ClientSession() as s:
+                r = await s.get(f"{emu.url}/cms/v3/pages/site-pages",
+                                headers={"Authorization": "Bearer anything"})
+            assert len(emu.store.pages("site-pages")) == 50
+
+    Arguments mirror the command line: ``rate_limit`` ("100/10s", a RateLimit or None),
+    ``daily_limit`` (None: unlimited), ``max_batch``, ``latency``/``jitter`` (seconds added
+    to every answer), ``faults`` (see ``faults.py``) under ``fault_seed``, ``tokens``
+    (``TOKEN[@PORTAL][:scopes]`` specs; None accepts any Bearer token in portal 1),
+    ``async_batches``, ``state`` (an sqlite file that survives restarts) and
+    ``seed_pages`` (that many realistic pages of each kind in every known portal, created
+    once when the state is empty). ``clock`` is the monotonic clock of the rate window
+    and request log; ``wall_clock`` the clock of page timestamps.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        seed_pages: int = 0,
+        rate_limit: str | RateLimit | None = "100/10s",
+        daily_limit: int | None = 250_000,
+        max_batch: int = 100,
+        latency: float = 0.0,
+        jitter: float = 0.0,
+        faults: str | FaultPlan | None = None,
+        fault_seed: int = 0,
+        tokens: Iterable[str | TokenSpec] | None = None,
+        async_batches: bool = False,
+        state: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        seed: int = 0,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.seed_pages = seed_pages
+        self.seed = seed
+        self.state_path = state
+        self.store = Store(wall_clock=wall_clock)
+        self.app = EmulatorApp(
+            store=self.store,
+            rate_limit=rate_limit,
+            daily_limit=daily_limit,
+            max_batch=max_batch,
+            latency=latency,
+            jitter=jitter,
+            faults=faults,
+            fault_seed=fault_seed,
+            tokens=list(tokens) if tokens is not None else None,
+            async_batches=async_batches,
+            clock=clock,
+        )
+        self._runner: web.AppRunner | None = None
+        self._persist: object | None = None
+        self.url = ""
+
+    # -- state for assertions -------------------------------------------------------------
+    @property
+    def request_log(self) -> list[RequestRecord]:
+        """Every request the rate limiter accepted, in arrival order."""
+        return self.app.request_log
+
+    @property
+    def faults(self) -> FaultPlan | None:
+        """The active fault plan; assign a spec string (or None) to change it at runtime."""
+        return self.app.faults
+
+    @faults.setter
+    def faults(self, value: str | FaultPlan | None) -> None:
+        self.app.faults = value
+
+    # -- lifecycle --------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Load state, seed pages, bind the port."""
+        if self.state_path is not None:
+            from .persist import SqlitePersistence
+
+            persist = SqlitePersistence(self.state_path, self.store)
+            persist.load()
+            self.app.after_write = persist.flush
+            self._persist = persist
+        if self.seed_pages:
+            self._seed()
+        runner = web.AppRunner(self.app.build(), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        await site.start()
+        self._runner = runner
+        addr = runner.addresses[0]
+        self.port = int(addr[1])
+        host = self.host if ":" not in self.host else f"[{self.host}]"
+        self.url = f"http://{host}:{self.port}"
+
+    def _seed(self) -> None:
+        from .seed import seed_portal
+
+        for portal_id in sorted(self.app.auth.portals):
+            portal = self.store.portal(portal_id)
+            if any(portal.pages[k].records for k in PAGE_KINDS):
+                continue  # a state file already holds pages: never seed twice
+            seed_portal(portal, self.seed_pages, random.Random(self.seed + portal_id))
+        if self.app.after_write is not None:
+            self.app.after_write()
+
+    async def close(self) -> None:
+        """Stop serving and release the port (and the state file)."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        persist = self._persist
+        if persist is not None:
+            from .persist import SqlitePersistence
+
+            assert isinstance(persist, SqlitePersistence)
+            persist.close()
+            self._persist = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
