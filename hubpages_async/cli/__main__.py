@@ -12,7 +12,14 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from ._console import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, UsageError, error
+from ._console import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    UsageError,
+    configure_logging,
+    error,
+)
 
 __all__ = ["main"]
 
@@ -31,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(arguments)
     args.resume_hint = None
+    configure_logging(args)
     try:
         return asyncio.run(_dispatch(args))
     except KeyboardInterrupt:

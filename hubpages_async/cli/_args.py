@@ -115,10 +115,18 @@ def _connection_options() -> argparse.ArgumentParser:
         metavar="FILE",
         help="with the embedded emulator: keep its pages in this sqlite file between runs",
     )
-    common.add_argument(
+    _add_output_options(common)
+    return common
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar and no notes on stderr"
     )
-    return common
+    noise.add_argument(
+        "-v", "--verbose", action="store_true", help="log every retry and rate-limit wait"
+    )
 
 
 def _add_bulk_options(parser: argparse.ArgumentParser, *, default_concurrency: int) -> None:
@@ -285,5 +293,5 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N/Ss",
         help="the emulator's and the client's rate limit (default 100/10s, HubSpot's free tier)",
     )
-    demo.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_output_options(demo)
     return parser

@@ -65,7 +65,9 @@ def client_kwargs(args: argparse.Namespace, *, concurrency: int | None = None) -
     kwargs: dict[str, Any] = {"api": getattr(args, "api", "v3")}
     if spec.requests is None:
         # No client-side limit: a very large window budget is how "off" is spelt.
-        kwargs["rate_limit"] = RateLimit(requests=1_000_000, per_seconds=1.0, headroom=0.0)
+        kwargs["rate_limit"] = RateLimit(
+            requests=100_000, per_seconds=0.001, headroom=0.0, margin=0.0
+        )
     else:
         kwargs["rate_limit"] = RateLimit(requests=spec.requests, per_seconds=spec.per_seconds)
     if concurrency is not None:

@@ -7,6 +7,7 @@ a person goes through :func:`note` or :func:`error` to stderr.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import Final
 
@@ -16,6 +17,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "UsageError",
+    "configure_logging",
     "error",
     "note",
 ]
@@ -43,3 +45,17 @@ def note(args: argparse.Namespace | None, message: str) -> None:
 def error(message: str) -> None:
     """An error line on stderr (never silenced)."""
     print(f"hubpages: error: {message}", file=sys.stderr, flush=True)
+
+
+def configure_logging(args: argparse.Namespace) -> None:
+    """Route the library's log lines (retries, waits, 429s) to stderr.
+
+    By default only errors show: the progress bar and the summary already count
+    retries and waits, and a retry that succeeds is not news. ``--verbose`` shows each.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("hubpages: %(message)s"))
+    logger = logging.getLogger("hubpages_async")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.INFO if getattr(args, "verbose", False) else logging.ERROR)

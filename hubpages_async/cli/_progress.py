@@ -17,7 +17,14 @@ if TYPE_CHECKING:
     from rich.progress import Task
     from rich.text import Text
 
-__all__ = ["NullProgress", "Progress", "StatsSource", "make_progress", "rich_available"]
+__all__ = [
+    "BulkCounter",
+    "NullProgress",
+    "Progress",
+    "StatsSource",
+    "make_progress",
+    "rich_available",
+]
 
 #: Returns the client's live counters: ``retries``, ``rate_limited``, ``waited`` (seconds).
 StatsSource = Callable[[], Mapping[str, float]]
@@ -68,7 +75,6 @@ class _RichProgress:
             MofNCompleteColumn,
             ProgressColumn,
             TextColumn,
-            TimeElapsedColumn,
             TimeRemainingColumn,
         )
         from rich.progress import Progress as RichBar
@@ -85,21 +91,19 @@ class _RichProgress:
             # Read at render time (rich refreshes ~10x/s) so waits show while they last.
             def render(self, task: Task) -> Text:
                 failed = int(task.fields.get("failed", 0))
-                parts = [f"failed {failed}"]
+                parts = [f"fail {failed}"]
                 if stats_source is not None:
                     live = stats_source()
-                    parts.append(f"retries {int(live.get('retries', 0))}")
+                    parts.append(f"retry {int(live.get('retries', 0))}")
                     parts.append(f"429s {int(live.get('rate_limited', 0))}")
-                    parts.append(f"rate-limit waits {live.get('waited', 0.0):.1f}s")
-                return Text(" · ".join(parts), style="red" if failed else "dim")
+                    parts.append(f"wait {live.get('waited', 0.0):.1f}s")
+                return Text(" ".join(parts), style="red" if failed else "dim", no_wrap=True)
 
         self._bar = RichBar(
             TextColumn("[bold]{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=12),
             MofNCompleteColumn(),
             _Rate(),
-            TimeElapsedColumn(),
-            TextColumn("eta"),
             TimeRemainingColumn(),
             _Health(),
             console=Console(file=stream),
@@ -123,6 +127,25 @@ class _RichProgress:
 
     def close(self) -> None:
         self._bar.stop()
+
+
+class BulkCounter:
+    """An ``on_progress`` callback for the bulk layer: cumulative events -> increments.
+
+    Inputs a previous run completed (journal skips) count as done, so a resumed bar
+    starts where the last run stopped.
+    """
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._ok = 0
+        self._failed = 0
+
+    def __call__(self, event: Any) -> None:
+        """Advance by what changed since the previous event."""
+        ok, failed = int(event.succeeded), int(event.failed)
+        self._progress.advance(max(0, ok - self._ok), max(0, failed - self._failed))
+        self._ok, self._failed = max(ok, self._ok), max(failed, self._failed)
 
 
 def make_progress(

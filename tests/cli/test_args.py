@@ -98,5 +98,5 @@ def test_progress_only_on_a_terminal() -> None:
         progress.start("import", 10)
         progress.advance(4, 1)
         progress.close()
-        assert "retries 3" in stream.getvalue()
-        assert "failed 1" in stream.getvalue()
+        assert "retry 3" in stream.getvalue()
+        assert "fail 1" in stream.getvalue()

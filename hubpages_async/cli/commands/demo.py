@@ -12,7 +12,7 @@ import argparse
 import random
 import time
 from collections import Counter
-from typing import Any, Final
+from typing import Final
 
 import msgspec
 
@@ -20,7 +20,7 @@ from hubpages_async.models import READ_ONLY_PAGE_FIELDS, UNSET, Page
 
 from .._connect import EMULATOR_TOKEN, client_kwargs, stats_of
 from .._console import note
-from .._progress import make_progress
+from .._progress import BulkCounter, make_progress
 
 __all__ = ["compare_pages", "run"]
 
@@ -69,16 +69,10 @@ async def run(args: argparse.Namespace) -> int:
 
             progress = make_progress(quiet=args.quiet, stats=portal_stats)
             try:
-                progress.start(f"import {len(pages)} pages", len(pages))
-                done = [0, 0]
-
-                def on_progress(event: Any) -> None:
-                    progress.advance(event.succeeded - done[0], event.failed - done[1])
-                    done[:] = [event.succeeded, event.failed]
-
+                progress.start("import", len(pages))
                 t0 = time.monotonic()
                 report = await hs.site_pages.create_many(
-                    pages, chunk_size=100, concurrency=4, on_progress=on_progress
+                    pages, chunk_size=100, concurrency=4, on_progress=BulkCounter(progress)
                 )
                 import_seconds = time.monotonic() - t0
                 import_requests = portal_stats()["requests"]

@@ -25,7 +25,7 @@ from .._connect import Portal, open_portal, stats_of
 from .._console import UsageError, error, note
 from .._input import Kind, Record, iter_records, raw_lines, validate_file
 from .._output import Reject, write_rejects
-from .._progress import Progress, make_progress
+from .._progress import BulkCounter, Progress, make_progress
 
 __all__ = ["run"]
 
@@ -60,26 +60,10 @@ def _select(path: Path, kind: Kind, *, with_id: bool | None, lines: array[int]) 
             yield record
 
 
-class _Counter:
-    """Feeds cumulative bulk progress events into the bar as increments."""
-
-    def __init__(self, progress: Progress) -> None:
-        self._progress = progress
-        self._ok = 0
-        self._failed = 0
-
-    def __call__(self, event: Any) -> None:
-        ok = int(event.succeeded) + int(getattr(event, "skipped", 0) or 0)
-        failed = int(event.failed)
-        self._progress.advance(max(0, ok - self._ok), max(0, failed - self._failed))
-        self._ok, self._failed = max(ok, self._ok), max(failed, self._failed)
-
-
 async def _job(
     portal: Portal,
     args: argparse.Namespace,
     path: Path,
-    *,
     operation: str,
     with_id: bool | None,
     progress: Progress,
@@ -100,7 +84,7 @@ async def _job(
         _select(path, args.kind, with_id=with_id, lines=lines),
         chunk_size=args.chunk_size,
         concurrency=args.concurrency,
-        on_progress=_Counter(progress),
+        on_progress=BulkCounter(progress),
         journal=journal,
         collect=False,
     )
@@ -167,41 +151,18 @@ async def run(args: argparse.Namespace) -> int:
     tally = _Tally()
     async with open_portal(args, concurrency=args.concurrency) as portal:
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
+        # With --update-existing, lines carrying an id update; the rest are created.
+        plan: list[tuple[str, bool | None, int]]
+        if args.update_existing and summary.with_id:
+            plan = [("update", True, summary.with_id)]
+            if summary.records > summary.with_id:
+                plan.append(("create", False, summary.records - summary.with_id))
+        else:
+            plan = [("create", None, summary.records)]
         try:
-            if args.update_existing and summary.with_id:
-                progress.start(f"update {args.kind}", summary.with_id)
-                await _job(
-                    portal,
-                    args,
-                    path,
-                    operation="update",
-                    with_id=True,
-                    progress=progress,
-                    tally=tally,
-                )
-                creates = summary.records - summary.with_id
-                if creates:
-                    progress.start(f"create {args.kind}", creates)
-                    await _job(
-                        portal,
-                        args,
-                        path,
-                        operation="create",
-                        with_id=False,
-                        progress=progress,
-                        tally=tally,
-                    )
-            else:
-                progress.start(f"import {args.kind}", summary.records)
-                await _job(
-                    portal,
-                    args,
-                    path,
-                    operation="create",
-                    with_id=None,
-                    progress=progress,
-                    tally=tally,
-                )
+            for operation, with_id, total in plan:
+                progress.start(f"{operation} {args.kind}", total)
+                await _job(portal, args, path, operation, with_id, progress, tally)
         finally:
             progress.close()
         stats = stats_of(portal.hs)

@@ -34,7 +34,7 @@ from hubpages_async.models import UNSET, ContentFolder, Page
 from .._connect import Portal, open_portal, stats_of, token_from_env
 from .._console import UsageError, error, note
 from .._output import atomic_writer
-from .._progress import Progress, make_progress
+from .._progress import BulkCounter, Progress, make_progress
 
 __all__ = ["run"]
 
@@ -93,17 +93,6 @@ def _source_id(key: str) -> str:
     return key.split(":", 1)[1]
 
 
-class _Counter:
-    def __init__(self, progress: Progress) -> None:
-        self._progress = progress
-        self._seen = (0, 0)
-
-    def __call__(self, event: Any) -> None:
-        ok, failed = int(event.succeeded), int(event.failed)
-        self._progress.advance(ok - self._seen[0], failed - self._seen[1])
-        self._seen = (ok, failed)
-
-
 async def _create(run: _Run, resource: Any, step: str, kind: str, records: list[Any]) -> None:
     """Create ``records`` (each still carrying its source id as journal key) in bulk."""
     if not records:
@@ -113,7 +102,7 @@ async def _create(run: _Run, resource: Any, step: str, kind: str, records: list[
         records,
         chunk_size=run.chunk_size,
         concurrency=run.concurrency,
-        on_progress=_Counter(run.progress),
+        on_progress=BulkCounter(run.progress),
         journal=Journal(run.journal_path, job=f"migrate-{step}"),
         key=_key(kind),
     )

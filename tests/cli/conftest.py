@@ -1,0 +1,51 @@
+"""Run the installed ``hubpages`` command in a subprocess against an in-process emulator.
+
+The emulator runs in the test's event loop and the CLI in a child process started with
+``anyio.run_process``/``open_process``, so the loop keeps serving while the child runs
+and the test can assert on ``emu.store`` directly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import pytest
+
+from hubpages_async.emulator import Emulator
+
+CLI = [sys.executable, "-m", "hubpages_async.cli"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finished CLI run."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The child's environment: no real token, no colours, unbuffered."""
+    env = {k: v for k, v in os.environ.items() if k != "HUBSPOT_ACCESS_TOKEN"}
+    env.update({"PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "COLUMNS": "120"})
+    env.update(extra or {})
+    return env
+
+
+async def hubpages(*args: str, env: Mapping[str, str] | None = None, cwd: Any = None) -> Result:
+    """Run ``hubpages ARGS`` to completion (stderr is a pipe: not a terminal)."""
+    done = await anyio.run_process([*CLI, *args], env=cli_env(env), cwd=cwd, check=False)
+    return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    """An emulator on 127.0.0.1, no rate limit (speed belongs to benchmarks)."""
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None) as emu:
+        yield emu

@@ -1,0 +1,93 @@
+"""End to end: ``hubpages migrate`` between two portals of one emulator (two tokens)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hubpages_async import HubPages
+from hubpages_async.emulator import Emulator
+from hubpages_async.models import ContentFolder, Page
+
+from .conftest import hubpages
+
+TEMPLATE = "@hubspot/growth/templates/home.html"
+
+
+async def _seed_source(url: str) -> None:
+    """Portal 1: a folder tree, a landing page in it, a language group and an A/B pair."""
+    async with HubPages("src-token", base_url=url) as hs:
+        folders = hs.landing_pages.folders
+        parent = await folders.create(ContentFolder(name="Campaigns"))
+        child = await folders.create(
+            ContentFolder(name="Spring 2026", parent_folder_id=int(str(parent.id)))
+        )
+        await hs.landing_pages.create(
+            Page(name="Spring offer", template_path=TEMPLATE, slug="spring", folder_id=child.id)
+        )
+        about = await hs.site_pages.create(
+            Page(name="About", template_path=TEMPLATE, slug="about", language="en")
+        )
+        await hs.site_pages.create_language_variation(str(about.id), language="fr")
+        pricing = await hs.site_pages.create(
+            Page(name="Pricing", template_path=TEMPLATE, slug="pricing")
+        )
+        variant = await hs.site_pages.create_ab_variation(str(pricing.id), "Pricing B")
+        await hs.site_pages.update(str(variant.id), Page(html_title="Pricing, variant B"))
+
+
+async def test_migrate_remaps_folders_translations_and_ab_pairs(tmp_path: Path) -> None:
+    tokens = ["src-token@1", "dst-token@2"]
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, tokens=tokens) as emu:
+        await _seed_source(emu.url)
+        argv = [
+            "migrate",
+            "--base-url",
+            emu.url,
+            "--token-env",
+            "SRC",
+            "--to-token-env",
+            "DST",
+            "--journal",
+            str(tmp_path / "migrate.journal"),
+        ]
+        env = {"SRC": "src-token", "DST": "dst-token"}
+        result = await hubpages(*argv, env=env)
+        assert result.code == 0, result.stderr
+        assert "src-token" not in result.stderr + result.stdout  # never print a token
+        assert "dst-token" not in result.stderr + result.stdout
+
+        store = emu.store
+        folders = {f.name: f for f in store.folders(portal=2)}
+        assert set(folders) == {"Campaigns", "Spring 2026"}
+        assert str(folders["Spring 2026"].parent_folder_id) == str(folders["Campaigns"].id)
+        (landing,) = store.pages("landing-pages", portal=2)
+        assert landing.folder_id == folders["Spring 2026"].id
+
+        site = store.pages("site-pages", portal=2)
+        source_ids = {p.id for p in store.pages("site-pages", portal=1)}
+        assert not source_ids & {p.id for p in site}
+        about = next(p for p in site if p.name == "About")
+        (french,) = [p for p in site if p.language == "fr"]
+        assert french.translated_from_id == about.id
+        masters = [p for p in site if p.ab_status == "master"]
+        variants = [p for p in site if p.ab_status == "variant"]
+        assert len(masters) == len(variants) == 1
+        assert masters[0].name == "Pricing"
+        assert variants[0].ab_test_id == masters[0].ab_test_id
+        assert variants[0].html_title == "Pricing, variant B"
+        assert len(site) == len(source_ids)
+
+        # A rerun with the same journal resumes: nothing is created twice.
+        again = await hubpages(*argv, env=env)
+        assert again.code == 0, again.stderr
+        steps = json.loads(again.stdout)["steps"]
+        assert all(step["done"] == 0 for step in steps.values())
+        assert len(store.pages("site-pages", portal=2)) == len(site)
+        assert len(store.folders(portal=2)) == 2
+
+
+async def test_migrate_needs_a_destination_token(tmp_path: Path) -> None:
+    result = await hubpages("migrate", env={"HUBSPOT_ACCESS_TOKEN": "x"}, cwd=tmp_path)
+    assert result.code == 2
+    assert "--to-token-env" in result.stderr
