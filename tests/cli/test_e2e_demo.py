@@ -1,0 +1,46 @@
+"""End to end: ``hubpages demo`` and ``hubpages emulator`` in a subprocess."""
+
+from __future__ import annotations
+
+import signal
+
+import anyio
+import pytest
+from anyio.streams.text import TextReceiveStream
+
+from .conftest import CLI, cli_env, hubpages
+
+
+async def test_demo_round_trip(tmp_path: object) -> None:
+    result = await hubpages(
+        "demo", "--pages", "300", "--rate-limit", "none", "--faults", "503=0.05"
+    )
+    assert result.code == 0, result.stdout + result.stderr
+    assert "import: 300 created, 0 failed" in result.stdout
+    assert "round trip: 300/300 pages identical on every field sent" in result.stdout
+    assert "result: OK" in result.stdout
+    assert "retries" in result.stdout
+
+
+async def test_emulator_command_serves_until_interrupted() -> None:
+    async with await anyio.open_process(
+        [*CLI, "emulator", "--port", "0", "--rate-limit", "none"], env=cli_env()
+    ) as proc:
+        assert proc.stdout is not None
+        with anyio.fail_after(30):
+            async for text in TextReceiveStream(proc.stdout):
+                if "listening on http://127.0.0.1:" in text:
+                    break
+            url = text.split("listening on ", 1)[1].split()[0]
+            result = await hubpages("export", "--type", "site-pages", "--base-url", url)
+            proc.send_signal(signal.SIGINT)
+            assert await proc.wait() == 0
+    assert result.code == 0, result.stderr
+    assert "embedded" not in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["emulator", "--help"], ["import", "--help"]])
+async def test_help_exits_0(argv: list[str]) -> None:
+    result = await hubpages(*argv)
+    assert result.code == 0
+    assert "usage: hubpages" in result.stdout
