@@ -157,7 +157,10 @@ class ChunkRunner(Generic[V, T]):
             Succeeded(i.index, i.key, text_attr(r, "id"), r) for i, r in mapped.matched
         )
         out.failed.extend(self._failed(i, e) for i, e in mapped.errors)
-        reason = "CANCELED" if response.status == "CANCELED" else "no result"
+        reason = "no result"
+        if response.status == "CANCELED":
+            out.canceled_batches += 1
+            reason = "CANCELED"
         return self._unknown(mapped.unanswered), reason
 
     def _map(self, items: list[Item[V]], response: BatchResponse[T]) -> Mapped[V, T]:

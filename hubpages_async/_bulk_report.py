@@ -74,6 +74,7 @@ class ChunkOutcome(Generic[T]):
     resubmitted: int = 0
     reconciled: int = 0
     polls: int = 0
+    canceled_batches: int = 0
     submitted: bool = True
 
 
@@ -109,8 +110,10 @@ class BatchReport(Generic[T]):
     ``retries`` counts HTTP retries made by the client during the job, ``resubmitted``
     inputs sent again by the bulk layer (after a canceled batch or an unknown outcome),
     ``reconciled`` inputs found by lookup instead of being sent again, ``skipped``
-    inputs a previous run had already completed (journal). ``rate_limited`` counts 429
-    answers and ``rate_limit_wait_seconds`` the time spent waiting for the rate limit.
+    inputs a previous run had already completed (journal), ``polls`` status polls of
+    non-terminal batches and ``canceled_batches`` batches that ended CANCELED.
+    ``rate_limited`` counts 429 answers and ``rate_limit_wait_seconds`` the time spent
+    waiting for the rate limit.
     """
 
     operation: str
@@ -123,6 +126,7 @@ class BatchReport(Generic[T]):
     resubmitted: int = 0
     reconciled: int = 0
     polls: int = 0
+    canceled_batches: int = 0
     rate_limited: int = 0
     rate_limit_wait_seconds: float = 0.0
     duration: float = 0.0
@@ -158,6 +162,7 @@ class BatchReport(Generic[T]):
         self.resubmitted += chunk.resubmitted
         self.reconciled += chunk.reconciled
         self.polls += chunk.polls
+        self.canceled_batches += chunk.canceled_batches
         if collect:
             self.results.extend(chunk.succeeded)
         # Failures are kept even without ``collect``: they are what a caller must act on.
@@ -173,7 +178,8 @@ class BatchReport(Generic[T]):
         return (
             f"{self.operation}: {self.total} inputs, {self.succeeded} succeeded "
             f"({self.skipped} already done, {self.reconciled} reconciled), {self.failed} failed; "
-            f"{self.chunks} chunks, {self.retries} retries, {self.resubmitted} resubmitted, "
+            f"{self.chunks} chunks, {self.polls} polls, {self.canceled_batches} canceled, "
+            f"{self.retries} retries, {self.resubmitted} resubmitted, "
             f"{self.rate_limited} rate-limited ({self.rate_limit_wait_seconds:.1f}s waiting), "
             f"{self.duration:.1f}s"
         )
