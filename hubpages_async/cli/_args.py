@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write every page (or folder) matching the filters, one JSON object "
         "per line. The output file is replaced atomically when the export completes.",
     )
-    export.add_argument("--type", choices=KINDS, required=True, dest="kind")
+    export.add_argument("--type", choices=KINDS, required=True, dest="kind", help="what to export")
     export.add_argument(
         "--filter",
         action="append",
@@ -204,8 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
         "then create pages through batch requests. A journal next to the input records "
         "what is done, so rerunning the same command after an interruption resumes.",
     )
-    imp.add_argument("file", metavar="FILE.jsonl")
-    imp.add_argument("--type", choices=KINDS, required=True, dest="kind")
+    imp.add_argument(
+        "file", metavar="FILE.jsonl", help="one page (or folder) per line, as export writes"
+    )
+    imp.add_argument("--type", choices=KINDS, required=True, dest="kind", help="what the lines are")
     _add_bulk_options(imp, default_concurrency=4)
     imp.add_argument(
         "--journal",
@@ -278,7 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start the embedded emulator, import realistic pages with progress, "
         "export them back, check the round trip field by field, and print a summary.",
     )
-    demo.add_argument("--pages", type=_positive, default=3000, metavar="N")
+    demo.add_argument(
+        "--pages", type=_positive, default=3000, metavar="N", help="how many (default 3000)"
+    )
     demo.add_argument("--seed", type=int, default=0, help="random seed for the pages")
     demo.add_argument(
         "--faults",

@@ -44,6 +44,16 @@ async def hubpages(*args: str, env: Mapping[str, str] | None = None, cwd: Any = 
     return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
 
 
+async def run_python(
+    code: str, *args: str, env: Mapping[str, str] | None = None, cwd: Any = None
+) -> tuple[int, str, str]:
+    """Run ``python -c CODE ARGS`` in the test environment."""
+    done = await anyio.run_process(
+        [sys.executable, "-c", code, *args], env=cli_env(env), cwd=cwd, check=False
+    )
+    return done.returncode, done.stdout.decode(), done.stderr.decode()
+
+
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     """An emulator on 127.0.0.1, no rate limit (speed belongs to benchmarks)."""
