@@ -1,0 +1,150 @@
+"""Run the scenarios: every entry, every round, alternating, each in its own processes.
+
+For one measurement the harness starts a fresh emulator process (so each contender meets
+an empty store and an empty rate-limit window), then a fresh worker process running one
+contender, reads the worker's result line and stops the emulator. Rounds rotate the
+order of entries, so no contender always runs first (on a cold machine) or last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from ._emulator_proc import EmulatorProcess
+from ._worker import RESULT_PREFIX
+from .contenders import Job
+from .scenarios import Entry, Scenario
+
+__all__ = ["Run", "run_scenarios"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(slots=True)
+class Run:
+    """One measurement: the worker's result, or why there is none."""
+
+    scenario: str
+    label: str
+    contender: str
+    round: int
+    result: dict[str, Any] | None
+    error: str | None = None
+    emulator_cpu_s: float | None = None
+    setup_s: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for results.json."""
+        return asdict(self)
+
+
+def _job(scenario: Scenario, entry: Entry, base_url: str) -> Job:
+    emulator = scenario.emulator
+    return Job(
+        op=scenario.op,
+        base_url=base_url,
+        count=scenario.count,
+        shards=entry.shards,
+        concurrency=entry.concurrency,
+        rate_limit=emulator.rate_limit if emulator else None,
+        headroom=entry.headroom,
+    )
+
+
+def _cpu_seconds(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
+def _spawn_worker(contender: str, job: Job, timeout_s: float) -> dict[str, Any]:
+    spec = json.dumps({"contender": contender, "job": asdict(job)})
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks._worker"],
+        input=spec,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        cwd=REPO_ROOT,
+        env=env,
+        check=False,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            result: dict[str, Any] = json.loads(line[len(RESULT_PREFIX) :])
+            return result
+    tail = "\n".join(proc.stderr.strip().splitlines()[-8:])
+    raise RuntimeError(f"worker exited {proc.returncode} without a result:\n{tail}")
+
+
+@contextmanager
+def _emulator_for(scenario: Scenario) -> Iterator[EmulatorProcess | None]:
+    if scenario.emulator is None:
+        yield None
+        return
+    with EmulatorProcess(scenario.emulator) as emu:
+        yield emu
+
+
+def measure_entry(scenario: Scenario, entry: Entry, round_no: int) -> Run:
+    """Start an emulator, run one worker against it, stop the emulator."""
+    run = Run(scenario.key, entry.label, entry.contender, round_no, None)
+    t0 = time.monotonic()
+    try:
+        with _emulator_for(scenario) as emu:
+            run.setup_s = time.monotonic() - t0
+            job = _job(scenario, entry, emu.url if emu else "")
+            cpu0 = _cpu_seconds(emu.pid) if emu else 0.0
+            run.result = _spawn_worker(entry.contender, job, scenario.timeout_s)
+            if emu:
+                run.emulator_cpu_s = _cpu_seconds(emu.pid) - cpu0
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        run.error = f"{type(exc).__name__}: {exc}"
+    return run
+
+
+def _rotated(entries: tuple[Entry, ...], by: int) -> list[Entry]:
+    k = by % len(entries)
+    return list(entries[k:] + entries[:k])
+
+
+def run_scenarios(
+    scenarios: list[Scenario],
+    rounds: int,
+    *,
+    log: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr, flush=True),
+) -> list[Run]:
+    """Every scenario, ``rounds`` rounds (one for single-round scenarios), entries rotated."""
+    runs: list[Run] = []
+    for scenario in scenarios:
+        n_rounds = 1 if scenario.single_round else rounds
+        log(f"== scenario {scenario.number} ({scenario.key}): {scenario.title}, n={scenario.count}")
+        for round_no in range(n_rounds):
+            for entry in _rotated(scenario.entries, round_no):
+                run = measure_entry(scenario, entry, round_no)
+                runs.append(run)
+                log(_describe(run))
+    return runs
+
+
+def _describe(run: Run) -> str:
+    head = f"   round {run.round + 1} {run.label:<34}"
+    if run.result is None:
+        return f"{head} FAILED {run.error}"
+    r = run.result
+    return (
+        f"{head} wall {r['wall_s']:8.3f} s  cpu {r['cpu_s']:8.3f} s  "
+        f"rss +{r['rss_growth_mb']:7.1f} MB  items {r['items']}  429s {r['n429']}  "
+        f"errors {r['errors']} {r['note']}"
+    )

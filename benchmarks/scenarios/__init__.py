@@ -1,0 +1,181 @@
+"""The six scenarios of issue 6: what each runs, against which emulator, with which sizes.
+
+A scenario is a list of *entries* (a contender plus job settings, e.g. hubpages_async with
+8 shards and with one cursor chain) run against a freshly started emulator per
+measurement, so every entry meets the same empty rate-limit window and the same store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from .._emulator_proc import EmulatorOptions
+
+__all__ = [
+    "CEILING_PAGES_PER_S",
+    "SCENARIOS",
+    "Entry",
+    "Scenario",
+    "select",
+]
+
+#: Scenario 3's ceiling: 190 requests per 10 s, 100 pages per batch request.
+CEILING_PAGES_PER_S: Final = 190 / 10 * 100
+LIMIT: Final = "190/10s"
+
+OURS = "hubpages_async"
+SDK = "hubspot-sdk"
+API_CLIENT = "hubspot-api-client"
+FLOOR = "floor"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of a scenario's table: a contender and how it is driven."""
+
+    label: str
+    contender: str
+    shards: int = 1
+    concurrency: int = 10
+    headroom: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """What to measure; ``count``/``quick_count`` are pages (or decodes of a 100-page body)."""
+
+    key: str
+    number: str
+    title: str
+    op: str
+    count: int
+    quick_count: int
+    entries: tuple[Entry, ...]
+    emulator: EmulatorOptions | None = field(default_factory=EmulatorOptions)
+    #: Long single-client runs (scenario 5) are measured once, not per round.
+    single_round: bool = False
+    #: A run may take this long before the harness gives up on it.
+    timeout_s: float = 900.0
+
+    def sized(self, quick: bool, count: int | None = None) -> Scenario:
+        """This scenario at its quick size, or at an explicit ``count``."""
+        n = count if count is not None else (self.quick_count if quick else self.count)
+        emulator = self.emulator
+        if emulator is not None and self.op == "export":
+            emulator = replace(emulator, seed_pages=n)
+        return replace(self, count=n, emulator=emulator)
+
+
+_ALL = (
+    Entry(OURS, OURS),
+    Entry(SDK, SDK),
+    Entry(API_CLIENT, API_CLIENT),
+    Entry(FLOOR, FLOOR),
+)
+
+SCENARIOS: Final[tuple[Scenario, ...]] = (
+    Scenario(
+        key="export",
+        number="1",
+        title="Export fully populated pages, no rate limit",
+        op="export",
+        count=20_000,
+        quick_count=2_000,
+        entries=_ALL,
+    ),
+    Scenario(
+        key="create",
+        number="2",
+        title="Create pages, no rate limit",
+        op="create",
+        count=20_000,
+        quick_count=2_000,
+        entries=_ALL,
+    ),
+    Scenario(
+        key="create-limited",
+        number="3",
+        title="Create pages at 190 req/10 s, 0.5 s latency",
+        op="create",
+        count=20_000,
+        quick_count=4_000,
+        # The floor has no limiter and no retries: against a limit it only measures 429s.
+        entries=(
+            Entry(OURS, OURS, concurrency=16),
+            Entry(f"{OURS} (headroom 0)", OURS, concurrency=16, headroom=0.0),
+            Entry(SDK, SDK),
+            Entry(API_CLIENT, API_CLIENT),
+        ),
+        emulator=EmulatorOptions(rate_limit=LIMIT, latency=0.5),
+    ),
+    Scenario(
+        key="export-limited",
+        number="4",
+        title="Export at 190 req/10 s, 0.3 s latency: sharded vs one cursor chain",
+        op="export",
+        count=10_000,
+        quick_count=2_000,
+        entries=(
+            Entry(f"{OURS} (8 shards)", OURS, shards=8),
+            Entry(f"{OURS} (one chain)", OURS, shards=1),
+            Entry(SDK, SDK),
+            Entry(API_CLIENT, API_CLIENT),
+        ),
+        emulator=EmulatorOptions(rate_limit=LIMIT, latency=0.3),
+    ),
+    Scenario(
+        key="memory-create",
+        number="5a",
+        title="Memory: streamed create_many of N inputs",
+        op="create",
+        count=1_000_000,
+        quick_count=50_000,
+        entries=(Entry(OURS, OURS),),
+        single_round=True,
+        timeout_s=3600.0,
+    ),
+    Scenario(
+        key="memory-export",
+        number="5b",
+        title="Memory: export of N pages",
+        op="export",
+        count=1_000_000,
+        quick_count=50_000,
+        entries=(Entry(OURS, OURS),),
+        single_round=True,
+        timeout_s=3600.0,
+    ),
+    Scenario(
+        key="decode",
+        number="6",
+        title="Decode one 100-page list response into the client's models",
+        op="decode",
+        count=100,
+        quick_count=100,
+        entries=_ALL,
+        emulator=None,
+        timeout_s=120.0,
+    ),
+)
+
+_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "memory": ("memory-create", "memory-export"),
+    "5": ("memory-create", "memory-export"),
+}
+
+
+def select(names: list[str]) -> list[Scenario]:
+    """Scenarios by key or number (``export``, ``3``, ``memory``); all when ``names`` is empty."""
+    if not names:
+        return list(SCENARIOS)
+    by_name = {s.key: s for s in SCENARIOS} | {s.number: s for s in SCENARIOS}
+    chosen: list[Scenario] = []
+    for name in names:
+        keys = _ALIASES.get(name, (name,))
+        for key in keys:
+            if key not in by_name:
+                raise KeyError(f"unknown scenario {name!r}; one of {sorted(by_name)}")
+            if by_name[key] not in chosen:
+                chosen.append(by_name[key])
+    return chosen
