@@ -65,7 +65,8 @@ def scheduled(
 ) -> AsyncPager[Page]:
     """Pages scheduled but not yet live: a published-or-scheduled state and a
     ``publishDate`` after ``now``."""
-    return resource.list(state__in=list(SCHEDULED_STATES), publishDate__gt=_now(now), **list_kwargs)
+    when = _now(now)  # checked before anything else
+    return resource.list(state__in=list(SCHEDULED_STATES), publishDate__gt=when, **list_kwargs)
 
 
 def published(
@@ -75,7 +76,8 @@ def published(
     **list_kwargs: Any,
 ) -> AsyncPager[Page]:
     """Pages already live: a published state and a ``publishDate`` before ``now``."""
-    return resource.list(state__in=list(PUBLISHED_STATES), publishDate__lt=_now(now), **list_kwargs)
+    when = _now(now)
+    return resource.list(state__in=list(PUBLISHED_STATES), publishDate__lt=when, **list_kwargs)
 
 
 def ab_masters(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[Page]:

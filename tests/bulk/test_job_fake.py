@@ -218,3 +218,58 @@ async def test_bad_arguments() -> None:
         await batch.create_many(FakePages(), [], chunk_size=0)
     with pytest.raises(ValueError, match="concurrency"):
         await batch.create_many(FakePages(), [], concurrency=0)
+
+
+class _Discard:
+    """Accepts every create and keeps nothing (so only the job's own memory counts)."""
+
+    def __init__(self) -> None:
+        from ._fake import FakeCore
+
+        self._core = FakeCore()
+        self.next_id = 0
+
+    async def batch_create(self, pages: list[Page]) -> Any:
+        from hubpages_async.models import BatchResponse
+
+        results = []
+        for page in pages:
+            self.next_id += 1
+            results.append(Page(id=str(self.next_id), slug=page.slug))
+        return BatchResponse[Page](status="COMPLETE", results=results)
+
+    def list(self, **kwargs: Any) -> Any:
+        raise AssertionError("no reconcile expected: nothing fails here")
+
+
+async def test_streaming_keeps_a_bounded_number_of_inputs_in_flight() -> None:
+    """Inputs are pulled only as chunks complete: memory does not grow with the input."""
+    produced = 0
+    done = 0
+    most_in_flight = 0
+    chunk_size, concurrency = 50, 3
+
+    def inputs() -> Any:
+        nonlocal produced, most_in_flight
+        for i in range(50_000):
+            produced += 1
+            most_in_flight = max(most_in_flight, produced - done)
+            yield Page(name=f"p{i}", template_path="t", slug=f"s{i}")
+
+    def on_progress(event: BatchProgress[Any]) -> None:
+        nonlocal done
+        done = event.succeeded
+
+    report = await batch.create_many(
+        _Discard(),
+        inputs(),
+        chunk_size=chunk_size,
+        concurrency=concurrency,
+        on_progress=on_progress,
+        collect=False,
+        poll=FAST,
+    )
+    assert report.succeeded == 50_000
+    assert report.results == []
+    # chunk being built + work buffer + workers + outcome buffer + the one being collected
+    assert most_in_flight <= (3 * concurrency + 2) * chunk_size
