@@ -54,7 +54,7 @@ _ERROR_MESSAGES: Final = {
 class RequestRecord:
     """One request the rate limiter accepted (``status`` 0: no response was sent)."""
 
-    time: float  # time.monotonic() at admission
+    time: float  # admission time on the emulator's monotonic clock (time.monotonic)
     token_id: str
     portal: int
     method: str
@@ -118,11 +118,11 @@ class EmulatorApp:
         async def handle(request: web.Request) -> web.StreamResponse:
             try:
                 principal = auth.authenticate(request.headers.get("Authorization"))
-                _, headers = limiter.admit(principal.token_id, principal.portal)
+                admitted, headers = limiter.admit(principal.token_id, principal.portal)
             except ApiError as err:
                 return _error_response(err, err.headers)
             record = RequestRecord(
-                time.monotonic(),
+                admitted,
                 principal.token_id,
                 principal.portal,
                 request.method,
@@ -220,11 +220,11 @@ class EmulatorApp:
         """GET /emulator/batches/{jobId}: the async-batch status link."""
         try:
             principal = self.auth.authenticate(request.headers.get("Authorization"))
-            _, headers = self.limiter.admit(principal.token_id, principal.portal)
+            admitted, headers = self.limiter.admit(principal.token_id, principal.portal)
         except ApiError as err:
             return _error_response(err, err.headers)
         record = RequestRecord(
-            time.monotonic(), principal.token_id, principal.portal, "GET", request.path, "pollBatch"
+            admitted, principal.token_id, principal.portal, "GET", request.path, "pollBatch"
         )
         self.request_log.append(record)
         try:

@@ -383,8 +383,10 @@ def run_query(
         if all(_match(obj, f) for f in filters):
             matched.append(([_sort_value(obj, a) for a in attrs], i))
     dirs = [d for _, d in q.sort]
-    # Stable multi-key sort: id ascending last-resort, then each key from last to first.
-    matched.sort(key=lambda t: t[1])
+    # Stable multi-key sort: id last (in the first key's direction, so "-createdAt" is
+    # newest first even within one millisecond), then each key from last to first.
+    id_desc = dirs[0]
+    matched.sort(key=lambda t: t[1], reverse=id_desc)
     for pos in range(len(attrs) - 1, -1, -1):
         matched.sort(key=lambda t, p=pos: t[0][p], reverse=dirs[pos])  # type: ignore[misc]
     start = 0
@@ -395,7 +397,7 @@ def run_query(
             mid = (lo + hi) // 2
             k, i = matched[mid]
             c = _cmp(k, ckey, dirs) if len(ckey) == len(dirs) else 1
-            if c < 0 or (c == 0 and i <= cid):
+            if c < 0 or (c == 0 and (i >= cid if id_desc else i <= cid)):
                 lo = mid + 1
             else:
                 hi = mid

@@ -70,9 +70,9 @@ def _size(rng: random.Random) -> dict[str, Any]:
     return {"units": rng.choice(_SIZES), "value": float(rng.randrange(0, 64, 4))}
 
 
-def _styles(rng: random.Random) -> dict[str, Any]:
-    """A spec-complete ``Styles`` object (all seven required members plus breakpoints)."""
-    return {
+def _styles(rng: random.Random, *, breakpoints: bool = False) -> dict[str, Any]:
+    """A spec-complete ``Styles`` object (all seven required members)."""
+    styles: dict[str, Any] = {
         "backgroundColor": _rgba(rng),
         "backgroundGradient": {
             "angle": {"units": "DEGREES", "value": float(rng.randrange(0, 360, 15))},
@@ -88,7 +88,9 @@ def _styles(rng: random.Random) -> dict[str, Any]:
         "forceFullWidthSection": rng.random() < 0.3,
         "maxWidthSectionCentering": rng.choice((960, 1080, 1200)),
         "verticalAlignment": rng.choice(("TOP", "MIDDLE", "BOTTOM")),
-        "breakpointStyles": {
+    }
+    if breakpoints:
+        styles["breakpointStyles"] = {
             "mobile": {
                 "hidden": False,
                 "margin": {"bottom": _size(rng), "top": _size(rng)},
@@ -99,12 +101,18 @@ def _styles(rng: random.Random) -> dict[str, Any]:
                     "top": _size(rng),
                 },
             }
-        },
-    }
+        }
+    return styles
 
 
 def _section(
-    name: str, label: str, rng: random.Random, *, kind: str, params: dict[str, Any]
+    name: str,
+    label: str,
+    rng: random.Random,
+    *,
+    kind: str,
+    params: dict[str, Any],
+    styles: dict[str, Any],
 ) -> dict[str, Any]:
     """A spec-complete ``LayoutSection`` (every required member present)."""
     return {
@@ -115,9 +123,9 @@ def _section(
         "label": label,
         "name": name,
         "params": params,
-        "rowMetaData": [{"cssClass": "dnd-section", "styles": _styles(rng)}],
+        "rowMetaData": [],
         "rows": [],
-        "styles": _styles(rng),
+        "styles": styles,
         "type": kind,
         "w": 12,
         "x": 0,
@@ -125,6 +133,7 @@ def _section(
 
 
 def _layout(i: int, rng: random.Random, title: str) -> dict[str, Any]:
+    plain = _styles(rng)
     module = _section(
         f"widget_{i}_1",
         "Rich text",
@@ -136,19 +145,12 @@ def _layout(i: int, rng: random.Random, title: str) -> dict[str, Any]:
             "schema_version": 2,
             "smart_type": "NOT_SMART",
         },
+        styles=plain,
     )
-    cta = _section(
-        f"widget_{i}_2",
-        "Button",
-        rng,
-        kind="custom_widget",
-        params={
-            "button_text": "Get started",
-            "link": {"url": {"href": "https://example.com/demo"}},
-        },
-    )
-    area = _section("dnd_area", "Main section", rng, kind="cell", params={})
-    area["rows"] = [{"0": module}, {"0": cta}]
+    area_styles = _styles(rng, breakpoints=True)
+    area = _section("dnd_area", "Main section", rng, kind="cell", params={}, styles=area_styles)
+    area["rows"] = [{"0": module}]
+    area["rowMetaData"] = [{"cssClass": "dnd-section", "styles": plain}]
     return {"dnd_area": area}
 
 
