@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import ipaddress
 import os
 from collections.abc import AsyncIterator, Mapping
@@ -24,19 +25,33 @@ if TYPE_CHECKING:
     from hubpages_async import HubPages
     from hubpages_async.emulator import Emulator
 
-__all__ = ["EMULATOR_TOKEN", "Portal", "client_kwargs", "open_portal", "stats_of"]
+__all__ = ["EMULATOR_TOKEN", "Portal", "client_kwargs", "open_portal", "preflight", "stats_of"]
 
 #: What the client sends to an emulator that accepts any token (not a secret).
 EMULATOR_TOKEN = "hubpages-emulator"
+DEFAULT_URL = "https://api.hubapi.com"
 
 
 @dataclass(slots=True)
 class Portal:
-    """An open client and where it points (``label`` is safe to print: no token)."""
+    """An open client and where it points (``label`` is safe to print: no token).
+
+    ``identity`` names the portal in journal job names, so that one input file
+    imported into two portals keeps two separate records of what is done. It is a
+    truncated hash of URL and token: stable across runs, and not the token. It is
+    None for an embedded emulator without ``--emulator-state``, whose data (and so
+    any record of progress) ends with the command.
+    """
 
     hs: HubPages
     label: str
+    identity: str | None
     emulator: Emulator | None = None
+
+
+def _identity(*parts: str) -> str:
+    digest = hashlib.sha256("\0".join(("hubpages-journal", *parts)).encode()).hexdigest()
+    return digest[:16]
 
 
 def _is_loopback(url: str) -> bool:
@@ -114,9 +129,9 @@ async def open_portal(
     if token is not None:
         if url is not None:
             kwargs["base_url"] = url
-        where = url or "HubSpot (https://api.hubapi.com)"
+        where = url or f"HubSpot ({DEFAULT_URL})"
         async with HubPages(token, **kwargs) as hs:
-            yield Portal(hs, where)
+            yield Portal(hs, where, _identity(url or DEFAULT_URL, token))
         return
 
     from hubpages_async.emulator import Emulator
@@ -143,7 +158,18 @@ async def open_portal(
         )
         kwargs["base_url"] = emu.url
         async with HubPages(EMULATOR_TOKEN, **kwargs) as hs:
-            yield Portal(hs, f"embedded emulator {emu.url}", emu)
+            # abspath only reads the working directory: no I/O worth a thread.
+            identity = _identity("emulator-state", os.path.abspath(state)) if state else None  # noqa: ASYNC240
+            yield Portal(hs, f"embedded emulator {emu.url}", identity, emu)
+
+
+async def preflight(resource: Any) -> None:
+    """One cheap read (a single-item list) before a bulk job.
+
+    A refused token or a missing scope then ends the command at once with exit 2,
+    instead of turning every input of the job into a reject.
+    """
+    await resource.list(limit=1)
 
 
 def stats_of(hs: HubPages) -> dict[str, float]:

@@ -218,3 +218,24 @@ async def test_interrupt_and_kill_then_resume(tmp_path: Path) -> None:
         assert summary["skipped"] > 0
         names = [str(p.name) for p in emu.store.pages("site-pages")]
         assert sorted(names) == sorted(f"page {i}" for i in range(total))  # each exactly once
+
+
+async def test_journal_is_per_portal_and_bad_token_exits_2(tmp_path: Path) -> None:
+    source = tmp_path / "pages.jsonl"
+    source.write_bytes(_pages(5))
+    tokens = ["token-a@1", "token-b@2"]
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, tokens=tokens) as emu:
+        argv = ["import", str(source), "--type", "site-pages", "--base-url", emu.url]
+        for env in ({"HUBSPOT_ACCESS_TOKEN": "token-a"}, {"HUBSPOT_ACCESS_TOKEN": "token-b"}):
+            result = await hubpages(*argv, env=env)
+            assert result.code == 0, result.stderr
+            assert json.loads(result.stdout)["created"] == 5
+        assert len(emu.store.pages("site-pages", portal=2)) == 5
+        again = await hubpages(*argv, env={"HUBSPOT_ACCESS_TOKEN": "token-a"})
+        assert json.loads(again.stdout)["skipped"] == 5
+        assert len(emu.store.pages("site-pages", portal=1)) == 5
+
+        refused = await hubpages(*argv, env={"HUBSPOT_ACCESS_TOKEN": "wrong-secret"})
+        assert refused.code == 2
+        assert "refused the token" in refused.stderr
+        assert "wrong-secret" not in refused.stderr + refused.stdout

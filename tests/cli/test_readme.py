@@ -73,7 +73,9 @@ async def test_examples_run_against_the_emulator(tmp_path: Path) -> None:
                 "SANDBOX_TOKEN": "sandbox-token",
                 "PRODUCTION_TOKEN": "production-token",
             }
-            code, out, err = await run_python(BOOTSTRAP, str(script), emu.url, name, env=env)
+            code, out, err = await run_python(
+                BOOTSTRAP, str(script), emu.url, name, env=env, cwd=tmp_path
+            )
             assert code == 0, err
             return out
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import msgspec
 
-from .._connect import Portal, open_portal, stats_of
+from .._connect import Portal, open_portal, preflight, stats_of
 from .._console import UsageError, error, note
 from .._input import Kind, Record, iter_records, raw_lines, validate_file
 from .._output import Reject, write_rejects
@@ -75,10 +75,12 @@ async def _job(
     resource = _resource(portal, args.kind)
     lines: array[int] = array("L")
     journal = None
-    if args.journal_path is not None:
+    if args.journal_path is not None and portal.identity is not None:
         # The default journal key is the input's position in the selected stream, which
-        # the same file and flags reproduce exactly on a rerun.
-        journal = Journal(args.journal_path, job=f"import-{args.kind}-{operation}")
+        # the same file and flags reproduce exactly on a rerun; the job name carries the
+        # portal, so importing the same file into another portal starts afresh.
+        job = f"import-{args.kind}-{operation}@{portal.identity}"
+        journal = Journal(args.journal_path, job=job)
     method = resource.create_many if operation == "create" else resource.update_many
     report = await method(
         _select(path, args.kind, with_id=with_id, lines=lines),
@@ -150,6 +152,10 @@ async def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     tally = _Tally()
     async with open_portal(args, concurrency=args.concurrency) as portal:
+        if portal.identity is None and args.journal_path is not None:
+            note(args, "no journal: the embedded emulator's pages end with this command")
+            args.journal_path = args.resume_hint = None
+        await preflight(_resource(portal, args.kind))
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
         # With --update-existing, lines carrying an id update; the rest are created.
         plan: list[tuple[str, bool | None, int]]

@@ -31,7 +31,7 @@ from hubpages_async import errors
 from hubpages_async.journal import Journal
 from hubpages_async.models import UNSET, ContentFolder, Page
 
-from .._connect import Portal, open_portal, stats_of, token_from_env
+from .._connect import Portal, open_portal, preflight, stats_of, token_from_env
 from .._console import UsageError, error, note
 from .._output import atomic_writer
 from .._progress import BulkCounter, Progress, make_progress
@@ -67,6 +67,8 @@ class _Run:
     """Shared state of one migration: the id map and everything to report."""
 
     journal_path: str
+    #: Source and destination identities: one journal file can serve several migrations.
+    route: str
     progress: Progress
     chunk_size: int
     concurrency: int
@@ -103,7 +105,7 @@ async def _create(run: _Run, resource: Any, step: str, kind: str, records: list[
         chunk_size=run.chunk_size,
         concurrency=run.concurrency,
         on_progress=BulkCounter(run.progress),
-        journal=Journal(run.journal_path, job=f"migrate-{step}"),
+        journal=Journal(run.journal_path, job=f"migrate-{step}@{run.route}"),
         key=_key(kind),
     )
     counts = run.step(step)
@@ -205,7 +207,7 @@ async def _single_steps(
     """Run one non-batch call per item under the journal (key -> resulting id)."""
     if not total:
         return
-    journal = Journal(run.journal_path, job=f"migrate-{step}")
+    journal = Journal(run.journal_path, job=f"migrate-{step}@{run.route}")
     await journal.open("migrate")
     run.progress.start(step, total)
     counts = run.step(step)
@@ -333,9 +335,12 @@ async def run(args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
         ) as dst,
     ):
+        for portal in (src, dst):
+            await preflight(portal.hs.landing_pages.folders)
         note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(dst.hs))
-        state = _Run(args.journal, progress, args.chunk_size, args.concurrency)
+        route = f"{src.identity}>{dst.identity}"
+        state = _Run(args.journal, route, progress, args.chunk_size, args.concurrency)
         try:
             await _folders(state, src, dst)
             for kind in kinds:
