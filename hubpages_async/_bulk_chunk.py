@@ -13,11 +13,12 @@ job's task group. The loop per chunk:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 
 from . import errors
 from ._bulk_map import Item, Mapped, map_by_id, map_create, text_attr
@@ -25,7 +26,7 @@ from ._bulk_poll import IncompleteBatch, PollPolicy, RequestClient, poll_batch
 from ._bulk_report import ChunkOutcome, Failed, Succeeded
 from .models import BatchResponse, StandardError
 
-__all__ = ["ChunkRunner", "Operation"]
+__all__ = ["UNCERTAIN_CATEGORIES", "ChunkRunner", "Operation"]
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -53,6 +54,20 @@ _UNKNOWN = (
     errors.ResponseValidationError,
     errors.IncompleteBatchError,
 )
+
+
+#: Failure categories after which an input may nonetheless have been applied.
+UNCERTAIN_CATEGORIES: Final = frozenset(
+    {"OUTCOME_UNKNOWN", "INCOMPLETE_BATCH", "RETRIES_EXHAUSTED", "CANCELED"}
+)
+
+# A client-side ValidationError names the offending input as ``pages[3]`` (or
+# ``pages[3].id``, ``folders[0].name``): its position in the batch.
+_INPUT_FIELD = re.compile(r"^\w+\[(\d+)\]")
+
+
+class _Empty:
+    """Nothing was sent: every input of the chunk was refused before sending."""
 
 
 @dataclass(slots=True)
@@ -114,7 +129,7 @@ class ChunkRunner(Generic[V, T]):
     ) -> tuple[list[Item[V]], str]:
         """Send ``items`` once; return those to send again and why."""
         try:
-            response = await self.submit([item.value for item in items])
+            response = await self._submit(items, out)
         except errors.RateLimitError as exc:
             if exc.is_daily:
                 self._fail_all(items, out, exc.category or "RATE_LIMITS", exc.message, 429, exc)
@@ -127,11 +142,18 @@ class ChunkRunner(Generic[V, T]):
             return items, "429"
         except _UNKNOWN as exc:
             return self._unknown(items), type(exc).__name__
+        except errors.BadRequestError as exc:
+            if len(items) > 1:
+                return await self._bisect(items, out)
+            self._fail_all(items, out, exc.category or "VALIDATION_ERROR", exc.message, 400, exc)
+            return [], ""
         except errors.APIStatusError as exc:
             self._fail_all(items, out, exc.category or "ERROR", exc.message, exc.status, exc)
             return [], ""
         except errors.ValidationError as exc:
             self._fail_all(items, out, "VALIDATION_ERROR", str(exc), None, exc)
+            return [], ""
+        if isinstance(response, _Empty):
             return [], ""
         if response is None:  # archive: 204, HubSpot says nothing per id
             ids = self._ids(items)
@@ -162,6 +184,40 @@ class ChunkRunner(Generic[V, T]):
             out.canceled_batches += 1
             reason = "CANCELED"
         return self._unknown(mapped.unanswered), reason
+
+    async def _submit(
+        self, items: list[Item[V]], out: ChunkOutcome[T]
+    ) -> BatchResponse[T] | _Empty | None:
+        """Send ``items``. An input the client refuses before sending (a ValidationError
+        naming ``pages[i]``) fails alone and is removed from ``items`` in place, so one
+        bad input does not sink the other 99."""
+        while items:
+            try:
+                return await self.submit([item.value for item in items])
+            except errors.ValidationError as exc:
+                match = _INPUT_FIELD.match(exc.field)
+                if match is None or int(match[1]) >= len(items):
+                    raise
+                bad = items.pop(int(match[1]))
+                out.failed.append(
+                    Failed(bad.index, bad.key, "VALIDATION_ERROR", str(exc), None, exc)
+                )
+        return _Empty()
+
+    async def _bisect(
+        self, items: list[Item[V]], out: ChunkOutcome[T]
+    ) -> tuple[list[Item[V]], str]:
+        """A 400 for a whole batch: one bad input may sink the batch (or the batch is
+        over the server's cap), so send each half on its own until the culprit stands
+        alone. Costs O(bad inputs x log chunk size) requests, nothing when all is well."""
+        half = len(items) // 2
+        again: list[Item[V]] = []
+        why = ""
+        for part in (items[:half], items[half:]):
+            rest, reason = await self._attempt(part, out)
+            again.extend(rest)
+            why = reason or why
+        return again, why
 
     def _map(self, items: list[Item[V]], response: BatchResponse[T]) -> Mapped[V, T]:
         if self.operation == "create":

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ._bulk_chunk import ChunkRunner, Operation
+from ._bulk_chunk import UNCERTAIN_CATEGORIES, ChunkRunner, Operation
 from ._bulk_chunks import Inputs, iter_chunks
 from ._bulk_map import Item, text_attr
 from ._bulk_poll import IncompleteBatch, PollPolicy
@@ -300,8 +300,13 @@ async def _skip_done(
                 Succeeded(item.index, item.key, entry.result_id, None, "journal")
             )
         else:
-            # pending or failed last time: it may have been applied, so look before sending.
-            item.reconcile = entry is not None
+            # In flight when the last run died, or failed with its outcome open: it may
+            # have been applied, so look before sending. A definite refusal (CONFLICT,
+            # VALIDATION_ERROR) is simply sent again: a lookup could mistake another
+            # page holding the slug for ours.
+            item.reconcile = entry is not None and (
+                entry.state == "pending" or entry.category in UNCERTAIN_CATEGORIES
+            )
             todo.append(item)
     if skipped.succeeded:
         skipped.skipped = len(skipped.succeeded)

@@ -55,7 +55,8 @@ async def export(resource: Any, *, shards: int = 1, **list_kwargs: Any) -> Async
             yield item
         return
     _check_kwargs(list_kwargs)
-    lookup = {k: v for k, v in list_kwargs.items() if k not in ("sort", "limit")}
+    # The range lookups need ``created`` whatever properties the caller selected.
+    lookup = {k: v for k, v in list_kwargs.items() if k not in ("sort", "limit", "properties")}
     oldest = await _first_created(resource, lookup, "createdAt")
     if oldest is None:
         return  # nothing matches
@@ -68,7 +69,13 @@ async def export(resource: Any, *, shards: int = 1, **list_kwargs: Any) -> Async
         send.close()
         async with receive:
             async for item in receive:
-                yield item
+                try:
+                    yield item
+                except GeneratorExit:
+                    # The consumer stopped early (aclose): stop the chains and end quietly,
+                    # rather than let GeneratorExit escape the task group as an error.
+                    tg.cancel_scope.cancel()
+                    return
 
 
 def shard_bounds(

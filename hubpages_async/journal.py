@@ -8,7 +8,8 @@ state and the id HubSpot gave it:
   leaves the input ``pending``; the rerun does not trust that, it looks the input up
   (by slug or name) and resubmits only what is missing.
 - ``done``: the input is applied; a rerun skips it.
-- ``failed``: HubSpot refused it; a rerun tries it again.
+- ``failed``: not applied (HubSpot refused it, or its outcome stayed unknown); a rerun
+  tries it again, looking it up first when the failure left its outcome open.
 
 WAL mode with ``synchronous=FULL``: a commit survives SIGKILL (and power loss) once
 ``commit()`` returns, and readers never block the writer.
@@ -68,6 +69,8 @@ class JournalEntry:
     index: int
     state: State
     result_id: str | None
+    #: HubSpot's (or the bulk layer's) error category of a ``failed`` input.
+    category: str | None = None
 
 
 class Journal:
@@ -143,21 +146,21 @@ class Journal:
             part = keys[start : start + _MAX_PARAMS]
             marks = ",".join("?" * len(part))
             rows = self._db.execute(
-                "SELECT key, idx, state, result_id FROM entries"
+                "SELECT key, idx, state, result_id, category FROM entries"
                 f" WHERE job = ? AND key IN ({marks})",
                 (self.job, *part),
             )
-            for key, idx, state, result_id in rows:
-                found[key] = JournalEntry(key, idx, state, result_id)
+            for key, idx, state, result_id, category in rows:
+                found[key] = JournalEntry(key, idx, state, result_id, category)
         return found
 
     def entries_sync(self) -> list[JournalEntry]:
         """Every entry of the job, in input order (for inspection and tests)."""
         rows = self._db.execute(
-            "SELECT key, idx, state, result_id FROM entries WHERE job = ? ORDER BY idx",
+            "SELECT key, idx, state, result_id, category FROM entries WHERE job = ? ORDER BY idx",
             (self.job,),
         )
-        return [JournalEntry(k, i, s, r) for k, i, s, r in rows]
+        return [JournalEntry(*row) for row in rows]
 
     def counts_sync(self) -> dict[str, int]:
         """Number of entries per state."""

@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 
 from hubpages_async import errors
-from hubpages_async.models import BatchResponse, Page, StandardError
+from hubpages_async.models import BatchResponse, ErrorBody, Page, StandardError
 
 
 @dataclass
@@ -67,6 +67,7 @@ class FakePages:
         self.create_calls = 0
         self.ids = itertools.count(1000)
         self.sent: list[list[str | None]] = []
+        self.max_batch = 100
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -94,8 +95,13 @@ class FakePages:
     # -- the resource ------------------------------------------------------------------
 
     async def batch_create(self, pages: Sequence[Page]) -> BatchResponse[Page]:
+        for i, page in enumerate(pages):  # the client's own check, before sending
+            if isinstance(page.template_path, str) and page.template_path.startswith("/"):
+                raise errors.ValidationError(f"pages[{i}].template_path", "starts with '/'")
         self.create_calls += 1
         self.sent.append([p.slug if isinstance(p.slug, str) else None for p in pages])
+        if any(p.name == "POISON" for p in pages) or len(pages) > self.max_batch:
+            raise errors.BadRequestError(400, ErrorBody(category="VALIDATION_ERROR"))
         if self._roll(self.faults.error):
             raise errors.OutcomeUnknownError(
                 method="POST", path="batch/create", body=None, cause=errors.ServerError(500)

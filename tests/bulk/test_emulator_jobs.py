@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import aclosing
 from typing import Any
 
 from hubpages_async import export
@@ -152,3 +153,29 @@ async def test_sharded_export_after_bulk_create_yields_each_page_once() -> None:
         )
         assert set(seen) == {s for s in (f"bulk/page-{i}" for i in range(1500)) if "page-1" in s}
         assert max(seen.values()) == 1
+
+
+async def test_export_folders_and_early_break() -> None:
+    async with Emulator(rate_limit=None) as emu, fast_client(emu) as hs:
+        folders = hs.landing_pages.folders
+        await folders.create_many((ContentFolder(name=f"f{i}") for i in range(130)), chunk_size=9)
+        seen = Counter([str(f.id) async for f in folders.export(shards=4, limit=20)])
+        assert set(seen) == {str(f.id) for f in emu.store.folders()}
+        assert max(seen.values()) == 1
+
+        # Breaking out early (with aclosing) cancels the other chains cleanly.
+        taken = []
+        async with aclosing(export.export(hs.site_pages, shards=3)) as stream:
+            async for page in stream:
+                taken.append(page)
+        assert taken == []
+        await hs.site_pages.create_many(page_inputs(300), poll=FAST_POLL)
+        async with aclosing(export.export(hs.site_pages, shards=3, limit=10)) as stream:
+            async for page in stream:
+                taken.append(page)
+                if len(taken) == 25:
+                    break
+        assert len({p.id for p in taken}) == 25
+        # With only selected properties the shard range is still found.
+        names = [p.name async for p in hs.site_pages.export(shards=2, properties=["name"])]
+        assert len(names) == 300

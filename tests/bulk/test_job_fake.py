@@ -273,3 +273,41 @@ async def test_streaming_keeps_a_bounded_number_of_inputs_in_flight() -> None:
     assert report.results == []
     # chunk being built + work buffer + workers + outcome buffer + the one being collected
     assert most_in_flight <= (3 * concurrency + 2) * chunk_size
+
+
+async def test_one_bad_input_does_not_sink_its_chunk() -> None:
+    fake = FakePages()
+    pages = new_pages(30)
+    pages[4] = Page(name="x", template_path="/t/starts-with-slash", slug="x")  # client refuses
+    pages[17] = Page(name="POISON", template_path="t", slug="poison")  # server 400s the batch
+    report = await batch.create_many(fake, pages, chunk_size=30, poll=FAST)
+    assert_covers(report, 30)
+    assert [(f.index, f.category) for f in report.failures] == [
+        (4, "VALIDATION_ERROR"),
+        (17, "VALIDATION_ERROR"),
+    ]
+    assert "pages[4].template_path" in report.failures[0].message
+    assert report.succeeded == 28
+    # Bisection: a handful of requests, not one per input.
+    assert fake.create_calls <= 12
+
+
+async def test_batches_over_the_server_cap_are_halved() -> None:
+    fake = FakePages()
+    fake.max_batch = 30
+    report = await batch.create_many(fake, new_pages(200), chunk_size=100, poll=FAST)
+    assert report.ok
+    assert_no_duplicates(fake, 200)
+
+
+async def test_rerun_resends_definite_failures_without_lookup(tmp_path: Path) -> None:
+    path = tmp_path / "job.sqlite"
+    fake = FakePages()
+    fake.pages["other"] = Page(id="other", slug="page-2", name="someone else's page")
+    first = await batch.create_many(fake, new_pages(5), journal=Journal(path), poll=FAST)
+    assert [f.category for f in first.failures] == ["CONFLICT"]
+    # The slug is still taken by another page: a lookup would wrongly call it ours.
+    second = await batch.create_many(fake, new_pages(5), journal=Journal(path), poll=FAST)
+    assert second.skipped == 4
+    assert second.reconciled == 0
+    assert [f.category for f in second.failures] == ["CONFLICT"]
