@@ -19,7 +19,7 @@ newest object seen at the start fall in the last, open-ended range).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -39,7 +39,9 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _RESERVED: Final = frozenset({("createdAt", "gte"), ("createdAt", "lt")})
 
 
-async def export(resource: Any, *, shards: int = 1, **list_kwargs: Any) -> AsyncIterator[Any]:
+async def export(
+    resource: Any, *, shards: int = 1, **list_kwargs: Any
+) -> AsyncGenerator[Any, None]:
     """Yield every object ``resource.list(**list_kwargs)`` would, over ``shards`` chains.
 
     With ``shards=1`` this is a plain cursor walk. Order is not defined across shards.
