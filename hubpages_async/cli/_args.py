@@ -266,6 +266,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="sqlite journal of old id -> new id (default ./hubpages-migrate.journal)",
     )
     _add_bulk_options(migrate, default_concurrency=4)
+    migrate.add_argument(
+        "--emulator-pages",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="with no tokens (embedded emulator): realistic pages per type seeded into "
+        "the source portal (default 100)",
+    )
 
     sub.add_parser(
         "emulator",

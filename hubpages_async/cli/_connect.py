@@ -25,7 +25,16 @@ if TYPE_CHECKING:
     from hubpages_async import HubPages
     from hubpages_async.emulator import Emulator
 
-__all__ = ["EMULATOR_TOKEN", "Portal", "client_kwargs", "open_portal", "preflight", "stats_of"]
+__all__ = [
+    "EMULATOR_TOKEN",
+    "Portal",
+    "client_kwargs",
+    "open_portal",
+    "preflight",
+    "rate_limit_of",
+    "stats_of",
+    "token_from_env",
+]
 
 #: What the client sends to an emulator that accepts any token (not a secret).
 EMULATOR_TOKEN = "hubpages-emulator"

@@ -91,3 +91,17 @@ async def test_migrate_needs_a_destination_token(tmp_path: Path) -> None:
     result = await hubpages("migrate", env={"HUBSPOT_ACCESS_TOKEN": "x"}, cwd=tmp_path)
     assert result.code == 2
     assert "--to-token-env" in result.stderr
+
+
+async def test_migrate_without_tokens_uses_two_embedded_portals(tmp_path: Path) -> None:
+    result = await hubpages(
+        "migrate", "--emulator-pages", "50", "--rate-limit", "none", cwd=tmp_path
+    )
+    assert result.code == 0, result.stderr
+    assert "embedded emulator" in result.stderr
+    steps = json.loads(result.stdout)["steps"]
+    for step in ("folders", "site-pages", "site-pages-ab-variants", "site-pages-languages"):
+        assert steps[step]["done"] > 0
+        assert steps[step]["failed"] == 0
+    # No journal left behind for throwaway portals.
+    assert list(tmp_path.iterdir()) == []  # noqa: ASYNC240

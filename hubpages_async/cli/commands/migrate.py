@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 import time
@@ -31,7 +32,14 @@ from hubpages_async import errors
 from hubpages_async.journal import Journal
 from hubpages_async.models import UNSET, ContentFolder, Page
 
-from .._connect import Portal, open_portal, preflight, stats_of, token_from_env
+from .._connect import (
+    Portal,
+    open_portal,
+    preflight,
+    rate_limit_of,
+    stats_of,
+    token_from_env,
+)
 from .._console import UsageError, error, note
 from .._output import atomic_writer
 from .._progress import BulkCounter, Progress, make_progress
@@ -318,36 +326,84 @@ def _destination_token(args: argparse.Namespace) -> str:
 async def run(args: argparse.Namespace) -> int:
     """Copy everything, print the JSON summary, write failures next to the journal."""
     from_env = args.from_token_env or args.token_env
+    kinds = args.kinds or ["landing-pages", "site-pages"]
+    no_destination = not (args.to_token or args.to_token_env)
+    if token_from_env(from_env) is None and no_destination and not args.base_url:
+        return await _run_embedded(args, kinds)
     if token_from_env(from_env) is None:
         raise UsageError(
             f"migrate needs the source portal's token in ${from_env} (--from-token-env NAME)"
         )
-    dest_token = _destination_token(args)
-    kinds = args.kinds or ["landing-pages", "site-pages"]
+    destination = {
+        "token": _destination_token(args),
+        "base_url": args.to_base_url or args.base_url,
+    }
     args.resume_hint = shlex.join(["hubpages", *sys.argv[1:]])
+    return await _migrate(args, kinds, args.journal, {"token_env": from_env}, destination)
+
+
+async def _run_embedded(args: argparse.Namespace, kinds: list[str]) -> int:
+    """No tokens at all: migrate between two portals of one embedded emulator.
+
+    Portal 1 is seeded with realistic folders and pages (language groups, A/B pairs,
+    drafts), so the run shows the whole remapping without touching HubSpot.
+    """
+    import random
+    import tempfile
+
+    from hubpages_async.emulator import Emulator
+    from hubpages_async.emulator.seed import seed_portal
+
+    spec = rate_limit_of(args)
+    rate = None if spec.requests is None else f"{spec.requests}/{spec.per_seconds:g}s"
+    tokens = ["source-portal@1", "destination-portal@2"]
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=rate, tokens=tokens) as emu:
+        seed_portal(emu.store.portal(1), args.emulator_pages, random.Random(0))
+        note(
+            args,
+            f"no tokens and no --base-url: migrating between two portals of the embedded "
+            f"emulator at {emu.url} (portal 1 seeded with {args.emulator_pages} pages per type)",
+        )
+        # The emulator's portals end with the command, so its journal does too.
+        with tempfile.TemporaryDirectory(prefix="hubpages-migrate-") as scratch:
+            return await _migrate(
+                args,
+                kinds,
+                os.path.join(scratch, "migrate.journal"),
+                {"token": "source-portal", "base_url": emu.url},
+                {"token": "destination-portal", "base_url": emu.url},
+                keep_journal=False,
+            )
+
+
+async def _migrate(
+    args: argparse.Namespace,
+    kinds: list[str],
+    journal: str,
+    source: dict[str, Any],
+    destination: dict[str, Any],
+    *,
+    keep_journal: bool = True,
+) -> int:
+    """Run the four steps between two open portals; return the exit status."""
     started = time.monotonic()
     async with (
-        open_portal(args, token_env=from_env, concurrency=args.concurrency) as src,
-        open_portal(
-            args,
-            token=dest_token,
-            base_url=args.to_base_url or args.base_url,
-            concurrency=args.concurrency,
-        ) as dst,
+        open_portal(args, concurrency=args.concurrency, **source) as src,
+        open_portal(args, concurrency=args.concurrency, **destination) as dst,
     ):
         for portal in (src, dst):
             await preflight(portal.hs.landing_pages.folders)
         note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(dst.hs))
         route = f"{src.identity}>{dst.identity}"
-        state = _Run(args.journal, route, progress, args.chunk_size, args.concurrency)
+        state = _Run(journal, route, progress, args.chunk_size, args.concurrency)
         try:
             await _folders(state, src, dst)
             for kind in kinds:
                 await _pages(state, src, dst, kind)
         finally:
             progress.close()
-    failures_path = f"{args.journal}.failures.jsonl"
+    failures_path = f"{journal}.failures.jsonl"
     if state.failures:
         with atomic_writer(failures_path) as out:
             for row in state.failures:
@@ -357,11 +413,14 @@ async def run(args: argparse.Namespace) -> int:
         "steps": {name: vars_of(step) for name, step in state.steps.items()},
         "failed": len(state.failures),
         "failures": failures_path if state.failures else None,
-        "journal": args.journal,
+        "journal": journal if keep_journal else None,
+        "ids": len(state.ids),
         "seconds": round(time.monotonic() - started, 3),
     }
     print(json.dumps(summary))
     if state.failures:
+        for row in state.failures[:10]:
+            error(f"{row['step']} {row['sourceId']}: {row['category']}: {row['message']}")
         error(f"{len(state.failures)} items failed to migrate; see {failures_path}")
         return 1
     note(args, "migration complete")
