@@ -11,7 +11,7 @@ order with the failed inputs left out. Anything that cannot be placed is returne
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -48,8 +48,10 @@ class Mapped(Generic[V, T]):
 
 
 def text_attr(obj: object, name: str) -> str | None:
-    """``obj.name`` if it is a non-empty string (UNSET, None and "" count as absent)."""
-    value = getattr(obj, name, None)
+    """``obj.name`` (or ``obj[name]`` for a mapping input) if it is a non-empty string;
+    UNSET, None and "" count as absent. The names used here (id, slug, name, domain,
+    language) are spelled the same on the wire and in Python."""
+    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
     if value is UNSET or value is None or value == "":
         return None
     return str(value)

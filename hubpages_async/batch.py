@@ -26,7 +26,8 @@ from __future__ import annotations
 import inspect
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -237,23 +238,24 @@ async def _run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: _Options)
     send_work, recv_work = anyio.create_memory_object_stream[list[Item[V]]](concurrency)
     send_out, recv_out = anyio.create_memory_object_stream[ChunkOutcome[T]](concurrency)
     try:
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(
-                _produce, inputs, chunk_size, keyfunc, journal, send_work, send_out.clone()
-            )
-            for _ in range(concurrency):
-                tg.start_soon(_work, runner, recv_work.clone(), send_out.clone())
-            recv_work.close()
-            send_out.close()
-            async with recv_out:
-                async for outcome in recv_out:
-                    if journal is not None:
-                        await _journal_outcome(journal, outcome)
-                    report.add(outcome, collect=collect)
-                    stats.update(report, bulk_rate_waits)
-                    report.duration = time.monotonic() - started
-                    if opts.on_progress is not None:
-                        await _notify(opts.on_progress, report, outcome)
+        with _unwrap_single():
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(
+                    _produce, inputs, chunk_size, keyfunc, journal, send_work, send_out.clone()
+                )
+                for _ in range(concurrency):
+                    tg.start_soon(_work, runner, recv_work.clone(), send_out.clone())
+                recv_work.close()
+                send_out.close()
+                async with recv_out:
+                    async for outcome in recv_out:
+                        if journal is not None:
+                            await _journal_outcome(journal, outcome)
+                        report.add(outcome, collect=collect)
+                        stats.update(report, bulk_rate_waits)
+                        report.duration = time.monotonic() - started
+                        if opts.on_progress is not None:
+                            await _notify(opts.on_progress, report, outcome)
     finally:
         if journal is not None:
             await journal.aclose()
@@ -371,6 +373,18 @@ class _StatsDelta:
         report.retries = int(delta["retries"])
         report.rate_limited = int(delta["rate_limited_429"])
         report.rate_limit_wait_seconds = delta["throttle_wait_seconds"] + bulk_rate_waits[1]
+
+
+@contextmanager
+def _unwrap_single() -> Iterator[None]:
+    """Raise a lone failure (say, the caller's input iterator raising) as itself rather
+    than wrapped in the task group's ExceptionGroup."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        if len(group.exceptions) == 1:
+            raise group.exceptions[0] from None
+        raise
 
 
 # -- resource plumbing -----------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -311,3 +312,26 @@ async def test_rerun_resends_definite_failures_without_lookup(tmp_path: Path) ->
     assert second.skipped == 4
     assert second.reconciled == 0
     assert [f.category for f in second.failures] == ["CONFLICT"]
+
+
+async def test_mapping_inputs_are_reconciled_too() -> None:
+    fake = FakePages(Faults(drop=0.5), seed=2)
+    inputs = [{"name": f"m{i}", "templatePath": "t", "slug": f"m-{i}"} for i in range(40)]
+
+    async def create(pages: Any) -> Any:
+        return await FakePages.batch_create(fake, [msgspec.convert(p, Page) for p in pages])
+
+    fake.batch_create = create  # type: ignore[method-assign]
+    report = await batch.create_many(fake, inputs, chunk_size=10, poll=FAST)
+    assert report.ok
+    assert report.reconciled > 0
+    assert sorted(str(p.slug) for p in fake.pages.values()) == sorted(f"m-{i}" for i in range(40))
+
+
+async def test_input_iterator_errors_surface_as_themselves() -> None:
+    def broken() -> Any:
+        yield from new_pages(150)
+        raise KeyError("bad record")
+
+    with pytest.raises(KeyError, match="bad record"):
+        await batch.create_many(FakePages(), broken(), chunk_size=50, poll=FAST)
