@@ -266,6 +266,9 @@ class ChunkRunner(Generic[V, T]):
 
     async def _reconcile(self, items: list[Item[V]], out: ChunkOutcome[T]) -> list[Item[V]]:
         """Count inputs that already exist as created; return the rest, safe to send."""
+        if self.poll.settle_delay > 0:
+            # A list may lag a write that just committed; give it a moment first.
+            await self.poll.sleep(self.poll.settle_delay)
         try:
             found = await self._find_existing(items)
         except (errors.APIError, errors.ValidationError) as exc:
@@ -335,8 +338,9 @@ class ChunkRunner(Generic[V, T]):
     @staticmethod
     def _same_place(wanted: object, found: object) -> bool:
         # Slugs are unique per domain and language: a page with our slug on another
-        # domain or in another language is not ours.
-        for attr in ("domain", "language"):
+        # domain or in another language is not ours. Likewise a page or folder with our
+        # name in another folder.
+        for attr in ("domain", "language", "folder_id", "parent_folder_id"):
             want = text_attr(wanted, attr)
             if want is not None and text_attr(found, attr) not in (None, want):
                 return False

@@ -37,6 +37,10 @@ class PollPolicy:
     The delay starts at ``initial_delay`` and grows by ``multiplier`` up to
     ``max_delay``; polling gives up after ``deadline`` seconds or ``max_polls`` polls.
     ``sleep`` is injectable so tests need not wait in real time.
+
+    The same policy paces the bulk layer's other waits: ``settle_delay`` before looking
+    up a create whose outcome is unknown (HubSpot's list may lag a write that just
+    committed), and the backoff between resubmissions of a chunk.
     """
 
     initial_delay: float = 0.5
@@ -44,6 +48,7 @@ class PollPolicy:
     multiplier: float = 2.0
     deadline: float = 600.0
     max_polls: int = 1000
+    settle_delay: float = 1.0
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep
 
 

@@ -14,7 +14,7 @@ from hubpages_async.models import Page
 TOKEN = "bulk-test-token"
 
 #: Quick polling: the emulator's async batches finish on the second poll.
-FAST_POLL = PollPolicy(initial_delay=0.005, max_delay=0.02)
+FAST_POLL = PollPolicy(initial_delay=0.005, max_delay=0.02, settle_delay=0.0)
 
 
 def fast_client(emu: Emulator, **kwargs: Any) -> HubPages:

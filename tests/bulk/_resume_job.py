@@ -43,7 +43,7 @@ async def main(url: str, journal_path: str, n: int) -> None:
             journal=Journal(journal_path, job="resume-test"),
             on_progress=on_progress,
             # Slow polls widen the window between "HubSpot committed" and "journal written".
-            poll=PollPolicy(initial_delay=0.03, max_delay=0.05),
+            poll=PollPolicy(initial_delay=0.03, max_delay=0.05, settle_delay=0.0),
         )
     summary = {
         "total": report.total,
