@@ -33,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="small sizes, for iteration")
     parser.add_argument("--count", type=int, help="override every chosen scenario's size")
     parser.add_argument(
+        "--only",
+        action="append",
+        metavar="CONTENDER",
+        help="run only these contenders (repeatable): hubpages_async, hubspot-sdk, "
+        "hubspot-api-client, floor",
+    )
+    parser.add_argument(
         "--output", help="results file stem in benchmarks/results/ (default from the selection)"
     )
     return parser
@@ -84,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.rounds <= 20:
         raise SystemExit("--rounds must be between 1 and 20")
     try:
-        scenarios = [s.sized(args.quick, args.count) for s in select(args.scenarios)]
+        scenarios = [
+            s.sized(args.quick, args.count).only(args.only) for s in select(args.scenarios)
+        ]
     except KeyError as exc:
         raise SystemExit(str(exc)) from None
     started = datetime.now(UTC)

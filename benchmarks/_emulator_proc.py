@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 
 __all__ = ["EmulatorOptions", "EmulatorProcess", "EmulatorStartError"]
@@ -25,6 +26,7 @@ _LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 #: Seeding a million fully populated pages takes minutes on two shared cores.
 STARTUP_TIMEOUT_S = 900.0
 STOP_TIMEOUT_S = 10.0
+_REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EmulatorStartError(RuntimeError):
@@ -64,6 +66,9 @@ class EmulatorProcess:
     ...     print(emu.url)
     """
 
+    #: The server module run with ``python -m`` (the sink server overrides it).
+    module = "hubpages_async.emulator"
+
     def __init__(self, options: EmulatorOptions, *, python: str = sys.executable) -> None:
         self.options = options
         self._python = python
@@ -85,9 +90,13 @@ class EmulatorProcess:
             raise RuntimeError("the emulator is not running")
         return self._proc.pid
 
+    def argv(self) -> list[str]:
+        """The server's command-line options."""
+        return self.options.argv()
+
     def start(self, argv: Sequence[str] | None = None) -> str:
-        """Spawn the emulator and wait (bounded) for its ``listening on`` line."""
-        cmd = [self._python, "-m", "hubpages_async.emulator", *(argv or self.options.argv())]
+        """Spawn the server and wait (bounded) for its ``listening on`` line."""
+        cmd = [self._python, "-m", self.module, *(argv or self.argv())]
         # A new session, so a Ctrl-C in the terminal reaches us first and we stop it cleanly.
         self._proc = subprocess.Popen(
             cmd,
@@ -95,7 +104,8 @@ class EmulatorProcess:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=_REPO_ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(_REPO_ROOT)},
         )
         found: list[str] = []
         ready = threading.Event()

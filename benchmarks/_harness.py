@@ -21,7 +21,8 @@ from typing import Any
 
 import psutil
 
-from ._emulator_proc import EmulatorProcess
+from ._emulator_proc import EmulatorProcess, EmulatorStartError
+from ._sink import SinkProcess
 from ._worker import RESULT_PREFIX
 from .contenders import Job
 from .scenarios import Entry, Scenario
@@ -29,6 +30,8 @@ from .scenarios import Entry, Scenario
 __all__ = ["Run", "run_scenarios"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: HubSpot's ten-secondly window plus a margin for the emulator's latency.
+WINDOW_DRAIN_S = 11.0
 
 
 @dataclass(slots=True)
@@ -59,6 +62,7 @@ def _job(scenario: Scenario, entry: Entry, base_url: str) -> Job:
         concurrency=entry.concurrency,
         rate_limit=emulator.rate_limit if emulator else None,
         headroom=entry.headroom,
+        collect=entry.collect,
     )
 
 
@@ -89,20 +93,25 @@ def _spawn_worker(contender: str, job: Job, timeout_s: float) -> dict[str, Any]:
 
 
 @contextmanager
-def _emulator_for(scenario: Scenario) -> Iterator[EmulatorProcess | None]:
-    if scenario.emulator is None:
-        yield None
+def _server_for(
+    scenario: Scenario, shared: EmulatorProcess | None
+) -> Iterator[EmulatorProcess | None]:
+    """The shared server if there is one, else a fresh emulator just for this run."""
+    if shared is not None or scenario.emulator is None:
+        yield shared
         return
     with EmulatorProcess(scenario.emulator) as emu:
         yield emu
 
 
-def measure_entry(scenario: Scenario, entry: Entry, round_no: int) -> Run:
-    """Start an emulator, run one worker against it, stop the emulator."""
+def measure_entry(
+    scenario: Scenario, entry: Entry, round_no: int, shared: EmulatorProcess | None = None
+) -> Run:
+    """Run one worker against the shared server, or against an emulator started for it."""
     run = Run(scenario.key, entry.label, entry.contender, round_no, None)
     t0 = time.monotonic()
     try:
-        with _emulator_for(scenario) as emu:
+        with _server_for(scenario, shared) as emu:
             run.setup_s = time.monotonic() - t0
             job = _job(scenario, entry, emu.url if emu else "")
             cpu0 = _cpu_seconds(emu.pid) if emu else 0.0
@@ -112,6 +121,18 @@ def measure_entry(scenario: Scenario, entry: Entry, round_no: int) -> Run:
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         run.error = f"{type(exc).__name__}: {exc}"
     return run
+
+
+@contextmanager
+def _shared_server(scenario: Scenario) -> Iterator[EmulatorProcess | None]:
+    if scenario.sink:
+        with SinkProcess(scenario.count) as sink:
+            yield sink
+    elif scenario.reuse_emulator and scenario.emulator is not None:
+        with EmulatorProcess(scenario.emulator) as emu:
+            yield emu
+    else:
+        yield None
 
 
 def _rotated(entries: tuple[Entry, ...], by: int) -> list[Entry]:
@@ -130,12 +151,25 @@ def run_scenarios(
     for scenario in scenarios:
         n_rounds = 1 if scenario.single_round else rounds
         log(f"== scenario {scenario.number} ({scenario.key}): {scenario.title}, n={scenario.count}")
-        for round_no in range(n_rounds):
-            for entry in _rotated(scenario.entries, round_no):
-                run = measure_entry(scenario, entry, round_no)
-                runs.append(run)
-                log(_describe(run))
+        try:
+            with _shared_server(scenario) as shared:
+                for round_no in range(n_rounds):
+                    for entry in _rotated(scenario.entries, round_no):
+                        if entry.max_rounds is not None and round_no >= entry.max_rounds:
+                            continue
+                        if shared is not None and _limited(scenario) and runs:
+                            # A reused rate-limited emulator: let its rolling window empty.
+                            time.sleep(WINDOW_DRAIN_S)
+                        run = measure_entry(scenario, entry, round_no, shared)
+                        runs.append(run)
+                        log(_describe(run))
+        except (EmulatorStartError, OSError) as exc:
+            log(f"   scenario skipped: {exc}")
     return runs
+
+
+def _limited(scenario: Scenario) -> bool:
+    return scenario.emulator is not None and scenario.emulator.rate_limit is not None
 
 
 def _describe(run: Run) -> str:

@@ -15,12 +15,8 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from hubpages_async.emulator.seed import realistic_page
 from hubpages_async.models import CollectionResponse, NextPage, Page, Paging
-
-try:
-    from hubpages_async.emulator.seed import realistic_page
-except ImportError:  # the emulator's seed module lands in parallel (issue 2)
-    from ._fallback_seed import realistic_page
 
 __all__ = [
     "POOL_SIZE",

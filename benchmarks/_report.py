@@ -63,7 +63,14 @@ def _table(scenario: Scenario, rows: Sequence[Summary]) -> list[str]:
     head = ["contender", "pages/s (median)", "spread", "wall s (min-max)"]
     if decode:
         head = ["contender", "pages/s (median)", "spread", "ms per 100-page decode"]
-    head += ["CPU s", "peak RSS growth MB", "429s", "errors", "hubpages_async speedup"]
+    head += [
+        "CPU s",
+        "peak RSS growth MB",
+        "429s (sum)",
+        "errors (sum)",
+        "runs",
+        "hubpages_async speedup",
+    ]
     if floor:
         head.append("time vs floor")
     if scenario.key == "create-limited":
@@ -87,6 +94,7 @@ def _table(scenario: Scenario, rows: Sequence[Summary]) -> list[str]:
             _num(row.rss_growth_mb, 1),
             str(row.n429),
             str(row.errors),
+            str(row.runs),
             "-" if row is ours or ours is None else _times(ours.rate / row.rate),
         ]
         if floor:

@@ -7,8 +7,8 @@ worker times the whole call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 from hubpages_async.models import Page
 
@@ -35,7 +35,8 @@ class Job:
     rate_limit: str | None = None
     #: Rate-limit headroom for hubpages_async (None: the library's default).
     headroom: float | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    #: hubpages_async's ``create_many(collect=...)``: False keeps counts only.
+    collect: bool = True
 
 
 @dataclass(slots=True)

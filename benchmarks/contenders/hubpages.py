@@ -68,14 +68,14 @@ class Hubpages:
         inputs = stamped(self._pool, job.count, _stamp)
         async with _client(job) as hs:
             report = await hs.site_pages.create_many(
-                inputs, chunk_size=100, concurrency=job.concurrency
+                inputs, chunk_size=100, concurrency=job.concurrency, collect=job.collect
             )
             stats = hs.stats
         return Outcome(
-            items=_count(report, "succeeded", "created", "ok"),
+            items=report.succeeded,
             requests=stats.requests,
             n429=stats.rate_limited_429,
-            errors=_count(report, "failed", "errors"),
+            errors=report.failed,
         )
 
     def export(self, job: Job) -> Outcome:
@@ -98,14 +98,3 @@ class Hubpages:
         """The client's own decode step: ``_sansio.decipher`` into ``CollectionResponse[Page]``."""
         page: CollectionResponse[Page] = decipher(200, {}, body, _LIST_TYPE)
         return len(page.results)
-
-
-def _count(report: Any, *names: str) -> int:
-    # The bulk report's field names are the bulk engineer's; accept the plausible ones.
-    for name in names:
-        value = getattr(report, name, None)
-        if isinstance(value, int):
-            return value
-        if isinstance(value, list | tuple | dict):
-            return len(value)
-    return 0
