@@ -2,8 +2,8 @@
 
 ``inputs`` may be a list, any iterable or an async iterable; it is consumed as a stream
 through bounded anyio memory object streams (producer -> ``concurrency`` workers ->
-collector), so at most about ``2 * concurrency`` chunks are in memory whatever the
-input length. Every input ends in exactly one outcome in the returned
+collector), so at most about ``3 * concurrency + 2`` chunks are in memory whatever
+the input length. Every input ends in exactly one outcome in the returned
 :class:`BatchReport`, in input order::
 
     async with HubPages() as hs:
@@ -224,13 +224,8 @@ async def _run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: _Options)
         if journal.started_at is not None:
             job_start = datetime.fromtimestamp(journal.started_at, UTC)
     runner.created_after = job_start - _CLOCK_SKEW
-    bulk_rate_waits = [0, 0.0]
-
-    def rate_wait(seconds: float) -> None:
-        bulk_rate_waits[0] += 1
-        bulk_rate_waits[1] += seconds
-
-    runner.on_rate_wait = rate_wait
+    rate_waits = _RateWaits()
+    runner.on_rate_wait = rate_waits.add
     keyfunc = _key_func(operation, runner, opts.key)
 
     # Bounded buffers are what keep memory flat: the producer waits while the workers
@@ -252,7 +247,7 @@ async def _run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: _Options)
                         if journal is not None:
                             await _journal_outcome(journal, outcome)
                         report.add(outcome, collect=collect)
-                        stats.update(report, bulk_rate_waits)
+                        stats.update(report, rate_waits)
                         report.duration = time.monotonic() - started
                         if opts.on_progress is not None:
                             await _notify(opts.on_progress, report, outcome)
@@ -260,7 +255,7 @@ async def _run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: _Options)
         if journal is not None:
             await journal.aclose()
     report.finish()
-    stats.update(report, bulk_rate_waits)
+    stats.update(report, rate_waits)
     report.duration = time.monotonic() - started
     return report
 
@@ -368,11 +363,23 @@ class _StatsDelta:
         value = getattr(self._stats, name, 0) if self._stats is not None else 0
         return float(value) if isinstance(value, int | float) else 0.0
 
-    def update(self, report: BatchReport[Any], bulk_rate_waits: list[Any]) -> None:
+    def update(self, report: BatchReport[Any], rate_waits: _RateWaits) -> None:
         delta = {name: self._read(name) - self._base[name] for name in self._FIELDS}
         report.retries = int(delta["retries"])
         report.rate_limited = int(delta["rate_limited_429"])
-        report.rate_limit_wait_seconds = delta["throttle_wait_seconds"] + bulk_rate_waits[1]
+        report.rate_limit_wait_seconds = delta["throttle_wait_seconds"] + rate_waits.seconds
+
+
+@dataclass(slots=True)
+class _RateWaits:
+    """Waits the bulk layer itself made after a 429 that outlasted the client's retries."""
+
+    count: int = 0
+    seconds: float = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.count += 1
+        self.seconds += seconds
 
 
 @contextmanager

@@ -335,3 +335,35 @@ async def test_input_iterator_errors_surface_as_themselves() -> None:
 
     with pytest.raises(KeyError, match="bad record"):
         await batch.create_many(FakePages(), broken(), chunk_size=50, poll=FAST)
+
+
+async def test_rate_limits_that_outlast_the_client() -> None:
+    from hubpages_async import errors
+    from hubpages_async.models import ErrorBody
+
+    class Limited(FakePages):
+        def __init__(self, policy: str, times: int) -> None:
+            super().__init__()
+            self.policy, self.times = policy, times
+
+        async def batch_create(self, pages: Any) -> Any:
+            if self.times > 0:
+                self.times -= 1
+                body = ErrorBody(error_type="RATE_LIMIT", policy_name=self.policy)
+                raise errors.RateLimitError(429, body, retry_after=0.25)
+            return await super().batch_create(pages)
+
+    waits: list[float] = []
+
+    async def sleep(delay: float) -> None:
+        waits.append(delay)
+
+    policy = PollPolicy(initial_delay=0.0, max_delay=0.0, sleep=sleep)
+    rolling = await batch.create_many(Limited("TEN_SECONDLY_ROLLING", 2), new_pages(5), poll=policy)
+    assert rolling.ok
+    assert rolling.rate_limit_wait_seconds == 0.5
+    assert 0.25 in waits
+
+    daily = await batch.create_many(Limited("DAILY", 1), new_pages(5), poll=policy)
+    assert [f.category for f in daily.failures] == ["RATE_LIMIT"] * 5
+    assert {f.status for f in daily.failures} == {429}
