@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
+
+import anyio
 
 from hubpages_async import HubPages
 from hubpages_async.emulator import Emulator
+from hubpages_async.emulator.seed import seed_portal
 from hubpages_async.models import ContentFolder, Page
 
-from .conftest import hubpages
+from .conftest import CLI, cli_env, hubpages
 
 TEMPLATE = "@hubspot/growth/templates/home.html"
 
@@ -105,3 +109,64 @@ async def test_migrate_without_tokens_uses_two_embedded_portals(tmp_path: Path) 
         assert steps[step]["failed"] == 0
     # No journal left behind for throwaway portals.
     assert list(tmp_path.iterdir()) == []  # noqa: ASYNC240
+
+
+async def test_migrate_killed_midway_resumes_with_remapped_ids(tmp_path: Path) -> None:
+    tokens = ["src-token@1", "dst-token@2"]
+    async with Emulator(
+        host="127.0.0.1", port=0, rate_limit=None, tokens=tokens, latency=0.02
+    ) as emu:
+        seed_portal(emu.store.portal(1), 60, random.Random(3))
+        argv = [
+            "migrate",
+            "--base-url",
+            emu.url,
+            "--token-env",
+            "SRC",
+            "--to-token-env",
+            "DST",
+            "--journal",
+            str(tmp_path / "migrate.journal"),
+            "--chunk-size",
+            "5",
+            "--concurrency",
+            "1",
+            "--type",
+            "landing-pages",
+        ]
+        env = {"SRC": "src-token", "DST": "dst-token"}
+        async with await anyio.open_process([*CLI, *argv], env=cli_env(env)) as proc:
+            with anyio.fail_after(60):
+                # Polls the emulator's state: no event to wait on across processes.
+                while len(emu.store.pages("landing-pages", portal=2)) < 20:  # noqa: ASYNC110
+                    await anyio.sleep(0.01)
+            proc.kill()
+            await proc.wait()
+        copied = len(emu.store.pages("landing-pages", portal=2))
+        assert 0 < copied < len(emu.store.pages("landing-pages", portal=1))
+
+        result = await hubpages(*argv, env=env)
+        assert result.code == 0, result.stderr
+        steps = json.loads(result.stdout)["steps"]
+        assert steps["landing-pages"]["skipped"] > 0
+
+        source = emu.store.pages("landing-pages", portal=1)
+        copies = emu.store.pages("landing-pages", portal=2)
+        assert sorted(str(p.slug) for p in copies) == sorted(str(p.slug) for p in source)
+
+        # A/B pairs share a slug: (slug, abStatus) names a page in either portal.
+        def key(page: Page) -> tuple[str, str]:
+            return str(page.slug), str(page.ab_status or "")
+
+        copy_of = {key(p): p for p in copies}
+        assert set(copy_of) == {key(p) for p in source}
+        source_key = {p.id: key(p) for p in source}
+        for page in source:
+            copy = copy_of[key(page)]
+            if isinstance(page.translated_from_id, str):
+                assert copy.translated_from_id == copy_of[source_key[page.translated_from_id]].id
+            if page.ab_status == "variant":
+                master = copy_of[(str(page.slug), "master")]
+                assert copy.ab_test_id == master.ab_test_id
+        folder_ids = {f.id for f in emu.store.folders(portal=2)}
+        assert all(p.folder_id in folder_ids for p in copies if p.folder_id)

@@ -22,7 +22,7 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -103,23 +103,39 @@ def _source_id(key: str) -> str:
     return key.split(":", 1)[1]
 
 
-async def _create(run: _Run, resource: Any, step: str, kind: str, records: list[Any]) -> None:
-    """Create ``records`` (each still carrying its source id as journal key) in bulk."""
-    if not records:
-        return
-    run.progress.start(step, len(records))
+async def _create(
+    run: _Run,
+    resource: Any,
+    step: str,
+    kind: str,
+    records: Iterable[Any] | AsyncIterable[Any],
+    total: int | None,
+) -> None:
+    """Create ``records`` (each still carrying its source id as journal key) in bulk.
+
+    The records stream straight from the source listing into the batch job, and the
+    new ids are taken from each chunk's outcomes as it completes (``collect=False``),
+    so memory holds the id map, never the pages.
+    """
+    counter = BulkCounter(run.progress)
+
+    def on_progress(event: Any) -> None:
+        counter(event)
+        for outcome in event.chunk.succeeded:  # journal skips carry their old result id
+            if outcome.id is not None:
+                run.ids[f"{kind}:{_source_id(outcome.key)}"] = str(outcome.id)
+
+    run.progress.start(step, total)
     report = await resource.create_many(
         records,
         chunk_size=run.chunk_size,
         concurrency=run.concurrency,
-        on_progress=BulkCounter(run.progress),
+        on_progress=on_progress,
         journal=Journal(run.journal_path, job=f"migrate-{step}@{run.route}"),
         key=_key(kind),
+        collect=False,
     )
     counts = run.step(step)
-    for outcome in report.results:
-        if outcome.id is not None:
-            run.ids[f"{kind}:{_source_id(outcome.key)}"] = str(outcome.id)
     counts.done += report.succeeded - report.skipped
     counts.skipped += report.skipped
     for failure in report.failures:
@@ -159,42 +175,61 @@ async def _folders(run: _Run, src: Portal, dst: Portal) -> None:
                     continue
                 parent = int(mapped)
             inputs.append(msgspec.structs.replace(folder, parent_folder_id=parent))
-        await _create(run, dst.hs.landing_pages.folders, "folders", "folder", inputs)
+        folders_resource = dst.hs.landing_pages.folders
+        await _create(run, folders_resource, "folders", "folder", inputs, len(inputs))
 
 
 def _resource(portal: Portal, kind: str) -> Any:
     return portal.hs.site_pages if kind == "site-pages" else portal.hs.landing_pages
 
 
+@dataclass(slots=True)
+class _Relations:
+    """What steps 3 and 4 need, gathered while step 2 streams the pages past.
+
+    A/B variants are kept whole (there are few, and their content is copied later);
+    of every other page only ids and languages are kept.
+    """
+
+    variants: list[Page] = field(default_factory=list)
+    #: source abTestId -> source id of the test's original page
+    masters: dict[str, str] = field(default_factory=dict)
+    languages: dict[str, str | None] = field(default_factory=dict)
+    #: (source id, language, source id of the primary) of each translation
+    translations: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def sort(self, page: Page) -> bool:
+        """Note the page's relations; True when it is created in the base step."""
+        page_id = str(page.id)
+        language = page.language if isinstance(page.language, str) else None
+        self.languages[page_id] = language
+        if isinstance(page.translated_from_id, str) and page.translated_from_id:
+            self.translations.append((page_id, str(language), page.translated_from_id))
+        status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
+        if status in _VARIANT_STATUSES:
+            self.variants.append(page)
+            return False
+        if isinstance(page.ab_test_id, str) and page.ab_test_id:
+            self.masters[page.ab_test_id] = page_id
+        return True
+
+
 async def _pages(run: _Run, src: Portal, dst: Portal, kind: str) -> None:
     """Steps 2-4 for one page type."""
     source = _resource(src, kind)
     target = _resource(dst, kind)
-    bases: list[Page] = []
-    variants: list[Page] = []
-    masters: dict[str, str] = {}  # source abTestId -> source id of the original page
-    languages: dict[str, str | None] = {}
-    translated: list[Page] = []
-    async for page in _walk(source):
-        status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
-        if status in _VARIANT_STATUSES:
-            variants.append(page)
-        else:
-            bases.append(_for_destination(run, page))
-            if isinstance(page.ab_test_id, str) and page.ab_test_id:
-                masters[page.ab_test_id] = str(page.id)
-        languages[str(page.id)] = page.language if isinstance(page.language, str) else None
-        if isinstance(page.translated_from_id, str) and page.translated_from_id:
-            translated.append(msgspec.structs.replace(page, layout_sections=UNSET, widgets=UNSET))
-    await _create(run, target, kind, kind, bases)
-    del bases
-    await _ab_variants(run, target, kind, variants, masters)
-    await _language_groups(run, target, kind, translated, languages)
+    relations = _Relations()
 
+    async def bases() -> AsyncIterator[Page]:
+        async for page in source.list():
+            if relations.sort(page):
+                yield _for_destination(run, page)
 
-async def _walk(resource: Any) -> AsyncIterator[Page]:
-    async for page in resource.list():
-        yield page
+    first = await source.list(limit=1)
+    total = first.total if isinstance(first.total, int) else None
+    await _create(run, target, kind, kind, bases(), total)
+    await _ab_variants(run, target, kind, relations.variants, relations.masters)
+    await _language_groups(run, target, kind, relations.translations, relations.languages)
 
 
 def _for_destination(run: _Run, page: Page) -> Page:
@@ -277,29 +312,30 @@ async def _language_groups(
     run: _Run,
     target: Any,
     kind: str,
-    translated: list[Page],
+    translations: list[tuple[str, str, str]],
     languages: dict[str, str | None],
 ) -> None:
     """Step 4: attach each translation to its primary's copy."""
 
-    async def attach(page: Page) -> str:
-        new_id = run.ids.get(f"{kind}:{page.id}")
-        primary = run.ids.get(f"{kind}:{page.translated_from_id}")
+    async def attach(translation: tuple[str, str, str]) -> str:
+        page_id, language, primary_source = translation
+        new_id = run.ids.get(f"{kind}:{page_id}")
+        primary = run.ids.get(f"{kind}:{primary_source}")
         if new_id is None or primary is None:
             raise _SkipError("PAGE_MISSING", "the page or its primary was not copied")
         await target.attach_to_language_group(
             new_id,
-            language=str(page.language),
+            language=language,
             primary_id=primary,
-            primary_language=languages.get(str(page.translated_from_id)),
+            primary_language=languages.get(primary_source),
         )
         return new_id
 
     await _single_steps(
         run,
         f"{kind}-languages",
-        ((f"{kind}-lang:{p.id}", p) for p in translated),
-        len(translated),
+        ((f"{kind}-lang:{t[0]}", t) for t in translations),
+        len(translations),
         attach,
     )
 
@@ -391,6 +427,8 @@ async def _migrate(
         open_portal(args, concurrency=args.concurrency, **source) as src,
         open_portal(args, concurrency=args.concurrency, **destination) as dst,
     ):
+        if src.identity is not None and src.identity == dst.identity:
+            raise UsageError("the source and destination are the same portal (same URL and token)")
         for portal in (src, dst):
             await preflight(portal.hs.landing_pages.folders)
         note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
