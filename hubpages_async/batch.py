@@ -23,21 +23,13 @@ and per-chunk outcomes reach you through ``on_progress`` (``progress.chunk``).
 
 from __future__ import annotations
 
-import inspect
 import os
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-import anyio
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
-
-from ._bulk_chunk import UNCERTAIN_CATEGORIES, ChunkRunner, Operation
-from ._bulk_chunks import Inputs, iter_chunks
-from ._bulk_map import Item, text_attr
+from ._bulk_chunk import ChunkRunner, Operation
+from ._bulk_chunks import Inputs
+from ._bulk_job import JobOptions, KeyFunc, ProgressCallback, run_job
+from ._bulk_map import text_attr
 from ._bulk_poll import IncompleteBatch, PollPolicy
 from ._bulk_report import BatchProgress, BatchReport, ChunkOutcome, Failed, Succeeded
 from .journal import Journal
@@ -50,6 +42,8 @@ __all__ = [
     "ChunkOutcome",
     "Failed",
     "IncompleteBatch",
+    "Journal",
+    "KeyFunc",
     "PollPolicy",
     "ProgressCallback",
     "Succeeded",
@@ -66,13 +60,6 @@ V = TypeVar("V")
 DEFAULT_CHUNK_SIZE = 100
 #: Sends per chunk before giving up on inputs that got no answer (CANCELED, lost).
 DEFAULT_MAX_ROUNDS = 6
-# Reconcile lookups only trust objects created after the job started, minus this margin
-# for clock skew between us and the server.
-_CLOCK_SKEW = timedelta(minutes=10)
-
-#: ``on_progress`` may be a plain function or a coroutine function.
-ProgressCallback = Callable[[BatchProgress[Any]], object]
-KeyFunc = Callable[[Any], str]
 
 
 async def create_many(
@@ -94,8 +81,8 @@ async def create_many(
     the stream, so a resumed job must be fed the same inputs in the same order (pass a
     key, e.g. the slug or a source-system id, when it may not be).
     """
-    opts = _Options(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
-    return await _run_job(
+    opts = JobOptions(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
+    return await run_job(
         _runner("create", resource, resource.batch_create, opts, lookup=resource.list), inputs, opts
     )
 
@@ -121,8 +108,8 @@ async def read_many(
             return await resource.batch_read(ids)  # type: ignore[no-any-return]
         return await resource.batch_read(ids, archived=archived)  # type: ignore[no-any-return]
 
-    opts = _Options(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
-    return await _run_job(_runner("read", resource, submit, opts, id_of=str), inputs, opts)
+    opts = JobOptions(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
+    return await run_job(_runner("read", resource, submit, opts, id_of=str), inputs, opts)
 
 
 async def update_many(
@@ -139,8 +126,8 @@ async def update_many(
     collect: bool = True,
 ) -> BatchReport[T]:
     """Update pages (or folders); each input carries the ``id`` of what it changes."""
-    opts = _Options(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
-    return await _run_job(
+    opts = JobOptions(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
+    return await run_job(
         _runner("update", resource, resource.batch_update, opts, id_of=_id_of), inputs, opts
     )
 
@@ -167,29 +154,15 @@ async def archive_many(
     async def submit(ids: list[str]) -> None:
         await resource.batch_archive(ids)
 
-    opts = _Options(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
-    return await _run_job(_runner("archive", resource, submit, opts, id_of=str), inputs, opts)
+    opts = JobOptions(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
+    return await run_job(_runner("archive", resource, submit, opts, id_of=str), inputs, opts)
 
 
-# -- the pipeline ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Options:
-    """The keyword arguments every bulk function shares."""
-
-    chunk_size: int
-    concurrency: int
-    on_progress: ProgressCallback | None
-    journal: Journal | str | os.PathLike[str] | None
-    key: KeyFunc | None
-    poll: PollPolicy | None
-    max_rounds: int
-    collect: bool
+# -- resource plumbing -----------------------------------------------------------------
 
 
 def _runner(
-    operation: Operation, resource: Any, submit: Any, opts: _Options, **extra: Any
+    operation: Operation, resource: Any, submit: Any, opts: JobOptions, **extra: Any
 ) -> ChunkRunner[Any, Any]:
     return ChunkRunner(
         operation,
@@ -200,201 +173,6 @@ def _runner(
         max_rounds=opts.max_rounds,
         **extra,
     )
-
-
-async def _run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: _Options) -> BatchReport[T]:
-    chunk_size, concurrency, collect = opts.chunk_size, opts.concurrency, opts.collect
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    if concurrency < 1:
-        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-    started = time.monotonic()
-    operation = runner.operation
-    journal_arg = opts.journal
-    journal = (
-        journal_arg
-        if isinstance(journal_arg, Journal) or journal_arg is None
-        else Journal(journal_arg, job=operation)
-    )
-    report: BatchReport[T] = BatchReport(operation)
-    stats = _StatsDelta(runner.client)
-    job_start = datetime.now(UTC)
-    if journal is not None:
-        await journal.open(operation)
-        if journal.started_at is not None:
-            job_start = datetime.fromtimestamp(journal.started_at, UTC)
-    runner.created_after = job_start - _CLOCK_SKEW
-    rate_waits = _RateWaits()
-    runner.on_rate_wait = rate_waits.add
-    keyfunc = _key_func(operation, runner, opts.key)
-
-    # Bounded buffers are what keep memory flat: the producer waits while the workers
-    # are busy, the workers wait while the collector writes the journal.
-    send_work, recv_work = anyio.create_memory_object_stream[list[Item[V]]](concurrency)
-    send_out, recv_out = anyio.create_memory_object_stream[ChunkOutcome[T]](concurrency)
-    try:
-        with _unwrap_single():
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(
-                    _produce, inputs, chunk_size, keyfunc, journal, send_work, send_out.clone()
-                )
-                for _ in range(concurrency):
-                    tg.start_soon(_work, runner, recv_work.clone(), send_out.clone())
-                recv_work.close()
-                send_out.close()
-                async with recv_out:
-                    async for outcome in recv_out:
-                        if journal is not None:
-                            await _journal_outcome(journal, outcome)
-                        report.add(outcome, collect=collect)
-                        stats.update(report, rate_waits)
-                        report.duration = time.monotonic() - started
-                        if opts.on_progress is not None:
-                            await _notify(opts.on_progress, report, outcome)
-    finally:
-        if journal is not None:
-            await journal.aclose()
-    report.finish()
-    stats.update(report, rate_waits)
-    report.duration = time.monotonic() - started
-    return report
-
-
-async def _produce(
-    inputs: Inputs[V],
-    chunk_size: int,
-    keyfunc: Callable[[int, V], str],
-    journal: Journal | None,
-    send_work: MemoryObjectSendStream[list[Item[V]]],
-    send_out: MemoryObjectSendStream[ChunkOutcome[T]],
-) -> None:
-    async with send_work, send_out:
-        async for chunk in iter_chunks(inputs, chunk_size):
-            items = [Item(index, keyfunc(index, value), value) for index, value in chunk]
-            if journal is not None:
-                items = await _skip_done(journal, items, send_out)
-                if not items:
-                    continue
-                # Committed before the send: a kill after HubSpot applied the batch leaves
-                # these ``pending``, and the rerun looks them up instead of resending.
-                await journal.mark_pending([(item.key, item.index) for item in items])
-            await send_work.send(items)
-
-
-async def _skip_done(
-    journal: Journal,
-    items: list[Item[V]],
-    send_out: MemoryObjectSendStream[ChunkOutcome[T]],
-) -> list[Item[V]]:
-    """Report inputs a previous run finished; flag those it left in flight."""
-    seen = await journal.lookup([item.key for item in items])
-    skipped: ChunkOutcome[T] = ChunkOutcome(submitted=False)
-    todo: list[Item[V]] = []
-    for item in items:
-        entry = seen.get(item.key)
-        if entry is not None and entry.state == "done":
-            skipped.succeeded.append(
-                Succeeded(item.index, item.key, entry.result_id, None, "journal")
-            )
-        else:
-            # In flight when the last run died, or failed with its outcome open: it may
-            # have been applied, so look before sending. A definite refusal (CONFLICT,
-            # VALIDATION_ERROR) is simply sent again: a lookup could mistake another
-            # page holding the slug for ours.
-            item.reconcile = entry is not None and (
-                entry.state == "pending" or entry.category in UNCERTAIN_CATEGORIES
-            )
-            todo.append(item)
-    if skipped.succeeded:
-        skipped.skipped = len(skipped.succeeded)
-        await send_out.send(skipped)
-    return todo
-
-
-async def _work(
-    runner: ChunkRunner[V, T],
-    recv_work: MemoryObjectReceiveStream[list[Item[V]]],
-    send_out: MemoryObjectSendStream[ChunkOutcome[T]],
-) -> None:
-    async with recv_work, send_out:
-        async for items in recv_work:
-            await send_out.send(await runner.run(items))
-
-
-async def _journal_outcome(journal: Journal, outcome: ChunkOutcome[Any]) -> None:
-    done = [(s.key, s.index, s.id) for s in outcome.succeeded if s.via != "journal"]
-    failed = [(f.key, f.index, f.category, f.message) for f in outcome.failed]
-    if done or failed:
-        await journal.record(done, failed)
-
-
-async def _notify(
-    callback: ProgressCallback, report: BatchReport[T], chunk: ChunkOutcome[T]
-) -> None:
-    event = BatchProgress(
-        operation=report.operation,
-        chunks_done=report.chunks,
-        succeeded=report.succeeded,
-        failed=report.failed,
-        skipped=report.skipped,
-        retries=report.retries,
-        resubmitted=report.resubmitted,
-        rate_limited=report.rate_limited,
-        rate_limit_wait_seconds=report.rate_limit_wait_seconds,
-        elapsed=report.duration,
-        chunk=chunk,
-    )
-    result = callback(event)
-    if inspect.isawaitable(result):
-        await result
-
-
-class _StatsDelta:
-    """The client's counters since the job started (client-wide: concurrent jobs on the
-    same client share them)."""
-
-    _FIELDS = ("retries", "rate_limited_429", "throttle_wait_seconds")
-
-    def __init__(self, client: object) -> None:
-        self._stats = getattr(client, "stats", None)
-        self._base = {name: self._read(name) for name in self._FIELDS}
-
-    def _read(self, name: str) -> float:
-        value = getattr(self._stats, name, 0) if self._stats is not None else 0
-        return float(value) if isinstance(value, int | float) else 0.0
-
-    def update(self, report: BatchReport[Any], rate_waits: _RateWaits) -> None:
-        delta = {name: self._read(name) - self._base[name] for name in self._FIELDS}
-        report.retries = int(delta["retries"])
-        report.rate_limited = int(delta["rate_limited_429"])
-        report.rate_limit_wait_seconds = delta["throttle_wait_seconds"] + rate_waits.seconds
-
-
-@dataclass(slots=True)
-class _RateWaits:
-    """Waits the bulk layer itself made after a 429 that outlasted the client's retries."""
-
-    count: int = 0
-    seconds: float = 0.0
-
-    def add(self, seconds: float) -> None:
-        self.count += 1
-        self.seconds += seconds
-
-
-@contextmanager
-def _unwrap_single() -> Iterator[None]:
-    """Raise a lone failure (say, the caller's input iterator raising) as itself rather
-    than wrapped in the task group's ExceptionGroup."""
-    try:
-        yield
-    except BaseExceptionGroup as group:
-        if len(group.exceptions) == 1:
-            raise group.exceptions[0] from None
-        raise
-
-
-# -- resource plumbing -----------------------------------------------------------------
 
 
 def _client(resource: Any) -> Any:
@@ -417,14 +195,3 @@ def _response_type(resource: Any) -> type[BatchResponse[Any]]:
 def _id_of(value: object) -> str:
     # An update input without an id is refused per input by the runner (no id, no key).
     return text_attr(value, "id") or ""
-
-
-def _key_func(
-    operation: Operation, runner: ChunkRunner[Any, Any], key: KeyFunc | None
-) -> Callable[[int, Any], str]:
-    if key is not None:
-        return lambda _index, value: key(value)
-    if operation == "create":
-        return lambda index, _value: f"#{index}"
-    id_of = runner.id_of if runner.id_of is not None else str
-    return lambda index, value: id_of(value) or f"#{index}"
