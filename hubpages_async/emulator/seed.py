@@ -139,11 +139,14 @@ def _layout(i: int, rng: random.Random, title: str) -> dict[str, Any]:
         "Rich text",
         rng,
         kind="custom_widget",
+        # The spec types every params value as an object (Map<String, Object>).
         params={
-            "html": f"<h1>{title}</h1><p>" + " ".join(rng.choices(_WORDS, k=40)) + "</p>",
-            "path": "@hubspot/rich_text",
-            "schema_version": 2,
-            "smart_type": "NOT_SMART",
+            "body": {
+                "html": f"<h1>{title}</h1><p>" + " ".join(rng.choices(_WORDS, k=40)) + "</p>",
+                "path": "@hubspot/rich_text",
+                "schema_version": 2,
+            },
+            "smart": {"smart_type": "NOT_SMART"},
         },
         styles=plain,
     )
@@ -198,12 +201,14 @@ def realistic_page(i: int, rng: random.Random, *, kind: str = "site-pages") -> P
         enable_domain_stylesheets=True,
         enable_layout_stylesheets=True,
         include_default_custom_css=rng.random() < 0.5,
-        attached_stylesheets=[{"id": rng.randrange(10**9, 10**10), "type": "DESIGN_MANAGER"}],
+        attached_stylesheets=[
+            {"stylesheet": {"id": rng.randrange(10**9, 10**10), "type": "DESIGN_MANAGER"}}
+        ],
         page_expiry_enabled=False,
         public_access_rules=[],
         public_access_rules_enabled=False,
         theme_settings_values={
-            "primary_color": "#ff7a59",
+            "colors": {"primary": "#ff7a59", "secondary": "#33475b"},
             "body_font": {"font": "Lato", "size": 16},
         },
         layout_sections=_layout(i, rng, title),

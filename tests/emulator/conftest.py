@@ -11,9 +11,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _emu_support import Api
 
 from hubpages_async.emulator import Emulator
+
+from ._emu_support import Api
 
 MakeApi = Callable[..., Awaitable[Api]]
 

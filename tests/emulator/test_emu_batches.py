@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from _emu_support import Api, error_ok
-
 from hubpages_async.emulator import Emulator
+
+from ._emu_support import Api, error_ok
 
 
 def _page(slug: str, **extra: Any) -> dict[str, Any]:

@@ -6,10 +6,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _emu_support import Api
 
 from hubpages_async.emulator import parse_faults
 from hubpages_async.emulator.faults import FaultPicker
+
+from ._emu_support import Api
 
 
 def test_parse_faults() -> None:

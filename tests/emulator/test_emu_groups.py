@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _emu_support import Api, error_ok
+from ._emu_support import Api, error_ok
 
 
 async def test_ab_create_end_rerun(api: Api) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _emu_support import Api, error_ok
 
 from hubpages_async.emulator import parse_rate_limit, parse_token_spec, token_id
 from hubpages_async.emulator.errors import ApiError
 from hubpages_async.emulator.limits import RateLimit, RateLimiter
+
+from ._emu_support import Api, error_ok
 
 
 class FakeClock:

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from _emu_support import Api, error_ok
 
 from hubpages_async._filters import FILTERABLE, OPERATOR_SYNONYMS
 from hubpages_async.emulator import Emulator
+
+from ._emu_support import Api, error_ok
 
 
 async def _walk(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from _emu_support import Api, error_ok
-
 from hubpages_async.emulator import Emulator
+
+from ._emu_support import Api, error_ok
 
 
 async def test_create_sets_server_fields(api: Api, emu: Emulator) -> None:

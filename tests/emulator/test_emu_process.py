@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import aiohttp
-from _emu_support import Api
 
 from hubpages_async.emulator import Emulator
 from hubpages_async.emulator.__main__ import build_arg_parser, emulator_kwargs
 from hubpages_async.emulator.pytest_plugin import EmulatorFactory
+
+from ._emu_support import Api
 
 
 def test_arg_parser_maps_every_option() -> None:
