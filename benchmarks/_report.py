@@ -62,7 +62,7 @@ def _table(scenario: Scenario, rows: Sequence[Summary]) -> list[str]:
     decode = scenario.op == "decode"
     head = ["contender", "pages/s (median)", "spread", "wall s (min-max)"]
     if decode:
-        head = ["contender", "pages/s (median)", "spread", "ms per 100-page decode"]
+        head = ["contender", "pages/s (median, CPU time)", "spread", "ms per 100-page decode"]
     head += [
         "CPU s",
         "peak RSS growth MB",

@@ -61,7 +61,10 @@ def summarize(scenario: Scenario, runs: Sequence[Run]) -> list[Summary]:
         if not ok:
             rows.append(_failed_row(scenario, entry.label, entry.contender, mine))
             continue
-        rates = [r["items"] / r["wall_s"] if r["wall_s"] else 0.0 for r in ok]
+        # A decode is pure single-threaded CPU work: its CPU time is immune to other load
+        # on a shared machine, its wall time is not. Everything else is measured in wall time.
+        clock = "cpu_s" if scenario.op == "decode" else "wall_s"
+        rates = [r["items"] / r[clock] if r[clock] else 0.0 for r in ok]
         walls = [r["wall_s"] for r in ok]
         emu = [r.emulator_cpu_s for r in mine if r.emulator_cpu_s is not None]
         notes = sorted({str(r["note"]) for r in ok if r["note"]} | {r.error or "" for r in mine})

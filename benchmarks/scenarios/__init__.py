@@ -14,6 +14,7 @@ from .._emulator_proc import EmulatorOptions
 
 __all__ = [
     "CEILING_PAGES_PER_S",
+    "RUN_ORDER",
     "SCENARIOS",
     "Entry",
     "Scenario",
@@ -201,10 +202,25 @@ _ALIASES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+#: The default run order: the long memory runs (whose result does not depend on CPU
+#: contention) first, the CPU-bound throughput comparisons last, when a shared machine
+#: is most likely to have quietened down.
+RUN_ORDER: Final = (
+    "memory-create",
+    "memory-export",
+    "create-limited",
+    "export-limited",
+    "create",
+    "export",
+    "decode",
+)
+
+
 def select(names: list[str]) -> list[Scenario]:
-    """Scenarios by key or number (``export``, ``3``, ``memory``); all when ``names`` is empty."""
+    """Scenarios by key or number (``export``, ``3``, ``memory``); all when ``names`` is empty
+    (in :data:`RUN_ORDER`)."""
     if not names:
-        return list(SCENARIOS)
+        names = list(RUN_ORDER)
     by_name = {s.key: s for s in SCENARIOS} | {s.number: s for s in SCENARIOS}
     chosen: list[Scenario] = []
     for name in names:
