@@ -105,7 +105,13 @@ class ChunkRunner(Generic[V, T]):
         last_reason = ""
         while pending:
             if self.operation == "create" and any(item.reconcile for item in pending):
-                pending = await self._reconcile(pending, out)
+                # Only what may have been applied is looked up: an input never sent
+                # whose slug is taken must come back as HubSpot's CONFLICT, not as ours.
+                unsent = [item for item in pending if not item.reconcile]
+                still_missing = await self._reconcile(
+                    [item for item in pending if item.reconcile], out
+                )
+                pending = sorted(unsent + still_missing, key=lambda item: item.index)
                 if not pending:
                     break
             if rounds >= self.max_rounds:

@@ -367,3 +367,17 @@ async def test_rate_limits_that_outlast_the_client() -> None:
     daily = await batch.create_many(Limited("DAILY", 1), new_pages(5), poll=policy)
     assert [f.category for f in daily.failures] == ["RATE_LIMIT"] * 5
     assert {f.status for f in daily.failures} == {429}
+
+
+async def test_only_inputs_that_may_have_been_applied_are_looked_up(tmp_path: Path) -> None:
+    path = tmp_path / "job.sqlite"
+    journal = Journal(path)
+    journal.open_sync("create")
+    journal.mark_pending_sync([("#0", 0)])  # a killed run had sent input 0
+    journal.close_sync()
+    fake = FakePages()
+    fake.pages["other"] = Page(id="other", slug="page-1", name="someone else's page")
+    report = await batch.create_many(fake, new_pages(2), journal=Journal(path), poll=FAST)
+    assert report.reconciled == 0
+    assert [(s.index, s.via) for s in report.results] == [(0, "batch")]
+    assert [(f.index, f.category) for f in report.failures] == [(1, "CONFLICT")]
