@@ -37,12 +37,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._args import build_parser
 
     args = build_parser().parse_args(arguments)
+    # Commands fill these in once they know what an interruption leaves behind.
     args.resume_hint = None
+    args.interrupt_note = "stopped"
     configure_logging(args)
     try:
         return asyncio.run(_dispatch(args))
     except KeyboardInterrupt:
-        error("interrupted; work finished so far is recorded")
+        error(f"interrupted: {args.interrupt_note}")
         if args.resume_hint:
             print(f"hubpages: to resume, run: {args.resume_hint}", file=sys.stderr)
         return EXIT_INTERRUPTED

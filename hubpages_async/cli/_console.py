@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from typing import Final
 
@@ -20,7 +21,11 @@ __all__ = [
     "configure_logging",
     "error",
     "note",
+    "resume_command",
 ]
+
+#: Options whose value is a secret: never echoed, even in a resume hint.
+_SECRET_OPTIONS: Final = ("--to-token",)
 
 EXIT_OK: Final = 0
 #: Some inputs failed (the summary says how many and where they are).
@@ -59,3 +64,21 @@ def configure_logging(args: argparse.Namespace) -> None:
     logger.handlers[:] = [handler]
     logger.propagate = False
     logger.setLevel(logging.INFO if getattr(args, "verbose", False) else logging.ERROR)
+
+
+def resume_command() -> str:
+    """This command line, to rerun after an interruption, with any token redacted."""
+    words: list[str] = []
+    hide_next = False
+    for word in sys.argv[1:]:
+        if hide_next:
+            words.append("TOKEN")
+            hide_next = False
+        elif word in _SECRET_OPTIONS:
+            words.append(word)
+            hide_next = True
+        elif word.startswith(tuple(f"{o}=" for o in _SECRET_OPTIONS)):
+            words.append(word.split("=", 1)[0] + "=TOKEN")
+        else:
+            words.append(word)
+    return shlex.join(["hubpages", *words])

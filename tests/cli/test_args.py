@@ -100,3 +100,14 @@ def test_progress_only_on_a_terminal() -> None:
         progress.close()
         assert "retry 3" in stream.getvalue()
         assert "fail 1" in stream.getvalue()
+
+
+def test_resume_command_never_echoes_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hubpages_async.cli._console import resume_command
+
+    monkeypatch.setattr(
+        "sys.argv", ["x", "migrate", "--to-token", "pat-na1-secret", "--journal", "my job.db"]
+    )
+    assert resume_command() == "hubpages migrate --to-token TOKEN --journal 'my job.db'"
+    monkeypatch.setattr("sys.argv", ["x", "migrate", "--to-token=pat-na1-secret"])
+    assert "secret" not in resume_command()

@@ -91,6 +91,8 @@ def _source(
 async def run(args: argparse.Namespace) -> int:
     """Write the export; the output file appears only once it is complete."""
     filters = parse_filters(args.filter)
+    if args.output != "-":
+        args.interrupt_note = f"{args.output} was left as it was (nothing partial written)"
     started = time.monotonic()
     count = 0
     async with open_portal(args) as portal:

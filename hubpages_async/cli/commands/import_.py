@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 import time
 from array import array
@@ -22,7 +21,7 @@ from typing import Any
 import msgspec
 
 from .._connect import Portal, open_portal, preflight, stats_of
-from .._console import UsageError, error, note
+from .._console import UsageError, error, note, resume_command
 from .._input import Kind, Record, iter_records, raw_lines, validate_file
 from .._output import Reject, write_rejects
 from .._progress import BulkCounter, Progress, make_progress
@@ -147,7 +146,8 @@ async def run(args: argparse.Namespace) -> int:
         None if args.no_journal else (args.journal or _default_beside(path, ".journal"))
     )
     rejects_path = Path(args.rejects) if args.rejects else _default_beside(path, ".rejects.jsonl")
-    args.resume_hint = shlex.join(["hubpages", *sys.argv[1:]]) if args.journal_path else None
+    args.resume_hint = resume_command() if args.journal_path else None
+    args.interrupt_note = "finished chunks are recorded in the journal"
 
     started = time.monotonic()
     tally = _Tally()
@@ -155,6 +155,7 @@ async def run(args: argparse.Namespace) -> int:
         if portal.identity is None and args.journal_path is not None:
             note(args, "no journal: the embedded emulator's pages end with this command")
             args.journal_path = args.resume_hint = None
+            args.interrupt_note = "the embedded emulator's pages are gone"
         await preflight(_resource(portal, args.kind))
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
         # With --update-existing, lines carrying an id update; the rest are created.

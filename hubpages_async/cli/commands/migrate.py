@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
-import sys
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,7 +38,7 @@ from .._connect import (
     stats_of,
     token_from_env,
 )
-from .._console import UsageError, error, note
+from .._console import UsageError, error, note, resume_command
 from .._output import atomic_writer
 from .._progress import BulkCounter, Progress, make_progress
 
@@ -374,7 +372,8 @@ async def run(args: argparse.Namespace) -> int:
         "token": _destination_token(args),
         "base_url": args.to_base_url or args.base_url,
     }
-    args.resume_hint = shlex.join(["hubpages", *sys.argv[1:]])
+    args.resume_hint = resume_command()
+    args.interrupt_note = f"finished steps and chunks are recorded in {args.journal}"
     return await _migrate(args, kinds, args.journal, {"token_env": from_env}, destination)
 
 
