@@ -72,7 +72,7 @@ async def test_report_covers_every_input_in_order_over_http(
     async with (
         Emulator(
             rate_limit=None,
-            faults="500=0.05,drop=0.05,cancel=0.1",
+            faults="500=0.05,drop=0.05,reset=0.02,truncate=0.02,429=0.02,cancel=0.1",
             fault_seed=seed,
             async_batches=seed % 2 == 0,
         ) as emu,
