@@ -8,9 +8,9 @@ change the portal's state through ``store.py``/``groups.py`` and return
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 
@@ -49,6 +49,7 @@ from .store import FolderCollection, PageCollection, PageRecord, Portal, Store, 
 __all__ = ["Ctx", "Handler", "Reply", "folder_handlers", "page_handlers"]
 
 Reply = tuple[int, bytes | None, dict[str, str] | None]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -91,6 +92,25 @@ class Ctx:
 
 
 Handler = Callable[[Ctx], Reply]
+
+
+class _Collection(Protocol):
+    """What the shared handlers need of PageCollection and FolderCollection alike."""
+
+    live_ids: list[int]
+    deleted_ids: list[int]
+
+    @property
+    def records(self) -> Mapping[int, Any]: ...
+    def item(self, object_id: int) -> Any: ...
+
+    def get(self, object_id: str | int, *, archived: bool = False) -> Any: ...
+    def encoded(self, rec: Any) -> bytes: ...
+    def create(self, body: Any, *, where: str = "") -> Any: ...
+    def update(self, rec: Any, patch: Any, *, where: str = "") -> None: ...
+    def delete(self, rec: Any) -> None: ...
+
+
 _J: dict[str, str] | None = None
 
 
@@ -112,12 +132,20 @@ def _list_body(ctx: Ctx, parts: list[bytes], total: int, nxt: str | None) -> byt
     return body + b"}"
 
 
-def list_pages(ctx: Ctx) -> Reply:
-    """GET /{kind}: filters, sort, cursor, property selection."""
-    coll = ctx.pages
-    q = parse_list_query(ctx.request.query)
+def _coll(ctx: Ctx) -> _Collection:
+    return ctx.folders if ctx.kind == "landing-pages/folders" else ctx.pages
+
+
+def _body_type(ctx: Ctx) -> type[Any]:
+    return StrictFolder if ctx.kind == "landing-pages/folders" else StrictPage
+
+
+def list_objects(ctx: Ctx) -> Reply:
+    """GET /{kind} and /landing-pages/folders: filters, sort, cursor, properties."""
+    coll = _coll(ctx)
+    q = parse_list_query(ctx.request.query, folders=ctx.kind == "landing-pages/folders")
+    ids, total, nxt = run_query(q, coll, coll.item)
     records = coll.records
-    ids, total, nxt = run_query(q, coll, lambda i: records[i].live)
     enc = coll.encoded
     parts = [enc(records[i]) for i in ids]
     if q.properties:
@@ -125,41 +153,33 @@ def list_pages(ctx: Ctx) -> Reply:
     return 200, _list_body(ctx, parts, total, nxt), _J
 
 
-def list_folders(ctx: Ctx) -> Reply:
-    """GET /landing-pages/folders."""
-    coll = ctx.folders
-    q = parse_list_query(ctx.request.query, folders=True)
-    records = coll.records
-    ids, total, nxt = run_query(q, coll, lambda i: records[i].folder)
-    parts = [coll.encoded(records[i]) for i in ids]
-    if q.properties:
-        parts = [select_properties(p, q.properties) for p in parts]
-    return 200, _list_body(ctx, parts, total, nxt), _J
+# -- single objects (pages and folders) -----------------------------------------------------
+def create_object(ctx: Ctx) -> Reply:
+    """POST /{kind} or /landing-pages/folders: 201 + Location."""
+    coll = _coll(ctx)
+    rec = coll.create(decode_body(ctx.body, _body_type(ctx)))
+    return 201, coll.encoded(rec), ctx.location(rec.id)
 
 
-# -- single pages -------------------------------------------------------------------------
-def create_page(ctx: Ctx) -> Reply:
-    """POST /{kind}: 201 + Location."""
-    rec = ctx.pages.create(decode_body(ctx.body, StrictPage))
-    return 201, ctx.pages.encoded(rec), ctx.location(rec.id)
+def get_object(ctx: Ctx) -> Reply:
+    """GET .../{objectId} (``archived``, ``property``)."""
+    coll = _coll(ctx)
+    rec = coll.get(ctx.match("objectId"), archived=ctx.flag("archived"))
+    return 200, _props(ctx, coll.encoded(rec)), _J
 
 
-def get_page(ctx: Ctx) -> Reply:
-    """GET /{kind}/{objectId}."""
-    rec = ctx.pages.get(ctx.match("objectId"), archived=ctx.flag("archived"))
-    return 200, _props(ctx, ctx.pages.encoded(rec)), _J
+def update_object(ctx: Ctx) -> Reply:
+    """PATCH .../{objectId}: a sparse update (of the live page, for pages)."""
+    coll = _coll(ctx)
+    rec = coll.get(ctx.match("objectId"), archived=ctx.flag("archived"))
+    coll.update(rec, decode_body(ctx.body, _body_type(ctx)))
+    return 200, coll.encoded(rec), _J
 
 
-def update_page(ctx: Ctx) -> Reply:
-    """PATCH /{kind}/{objectId}: sparse update of the live page."""
-    rec = ctx.pages.get(ctx.match("objectId"), archived=ctx.flag("archived"))
-    ctx.pages.update(rec, decode_body(ctx.body, StrictPage))
-    return 200, ctx.pages.encoded(rec), _J
-
-
-def delete_page(ctx: Ctx) -> Reply:
-    """DELETE /{kind}/{objectId}: hard delete."""
-    ctx.pages.delete(ctx.pages.get(ctx.match("objectId")))
+def delete_object(ctx: Ctx) -> Reply:
+    """DELETE .../{objectId}: a hard delete."""
+    coll = _coll(ctx)
+    coll.delete(coll.get(ctx.match("objectId")))
     return 204, None, _J
 
 
@@ -247,14 +267,14 @@ def _find_revision(revisions: list[Any], revision_id: str) -> Any:
 
 
 def list_revisions(ctx: Ctx) -> Reply:
-    """GET /{kind}/{objectId}/revisions."""
-    rec = ctx.pages.get(ctx.match("objectId"))
+    """GET .../{objectId}/revisions (pages and folders)."""
+    rec = _coll(ctx).get(ctx.match("objectId"))
     return 200, _revision_window(ctx, rec.revisions), _J
 
 
 def get_revision(ctx: Ctx) -> Reply:
-    """GET /{kind}/{objectId}/revisions/{revisionId}."""
-    rec = ctx.pages.get(ctx.match("objectId"))
+    """GET .../{objectId}/revisions/{revisionId} (pages and folders)."""
+    rec = _coll(ctx).get(ctx.match("objectId"))
     return 200, _page_encoder.encode(_find_revision(rec.revisions, ctx.match("revisionId"))), _J
 
 
@@ -286,46 +306,29 @@ def ab_create(ctx: Ctx) -> Reply:
     return 201, ctx.pages.encoded(rec), ctx.location(rec.id)
 
 
-def ab_end(ctx: Ctx) -> Reply:
-    """POST /{kind}/ab-test/end."""
-    groups.end_ab_test(ctx.pages, decode_body(ctx.body, AbTestEndRequest))
-    return 204, None, _J
-
-
-def ab_rerun(ctx: Ctx) -> Reply:
-    """POST /{kind}/ab-test/rerun."""
-    groups.rerun_ab_test(ctx.pages, decode_body(ctx.body, AbTestRerunRequest))
-    return 204, None, _J
-
-
 def lang_create(ctx: Ctx) -> Reply:
     """POST /{kind}/multi-language/create-language-variation: 200 with the new page."""
     rec = groups.create_language_variation(ctx.pages, decode_body(ctx.body, LanguageCloneRequest))
     return 200, ctx.pages.encoded(rec), _J
 
 
-def lang_attach(ctx: Ctx) -> Reply:
-    """POST /{kind}/multi-language/attach-to-lang-group (spec declares no success code: 204)."""
-    groups.attach_to_group(ctx.pages, decode_body(ctx.body, AttachToLangGroupRequest))
-    return 204, None, _J
+def _no_content(request_type: type[T], action: Callable[[PageCollection, T], None]) -> Handler:
+    """A collection-level action answering 204: decode the body strictly, apply it."""
+
+    def handler(ctx: Ctx) -> Reply:
+        action(ctx.pages, decode_body(ctx.body, request_type))
+        return 204, None, _J
+
+    return handler
 
 
-def lang_detach(ctx: Ctx) -> Reply:
-    """POST /{kind}/multi-language/detach-from-lang-group (204)."""
-    groups.detach_from_group(ctx.pages, decode_body(ctx.body, DetachFromLangGroupRequest))
-    return 204, None, _J
-
-
-def lang_primary(ctx: Ctx) -> Reply:
-    """PUT /{kind}/multi-language/set-new-lang-primary (204)."""
-    groups.set_new_primary(ctx.pages, decode_body(ctx.body, SetLangPrimaryRequest))
-    return 204, None, _J
-
-
-def lang_update(ctx: Ctx) -> Reply:
-    """POST /{kind}/multi-language/update-languages (204)."""
-    groups.update_languages(ctx.pages, decode_body(ctx.body, UpdateLanguagesRequest))
-    return 204, None, _J
+# HubSpot's quirk: attach, detach and update-languages declare no success code; 204 it is.
+ab_end = _no_content(AbTestEndRequest, groups.end_ab_test)
+ab_rerun = _no_content(AbTestRerunRequest, groups.rerun_ab_test)
+lang_attach = _no_content(AttachToLangGroupRequest, groups.attach_to_group)
+lang_detach = _no_content(DetachFromLangGroupRequest, groups.detach_from_group)
+lang_primary = _no_content(SetLangPrimaryRequest, groups.set_new_primary)
+lang_update = _no_content(UpdateLanguagesRequest, groups.update_languages)
 
 
 # -- batches ------------------------------------------------------------------------------
@@ -360,50 +363,52 @@ def _id_context(i: int, item: Any) -> dict[str, list[str]]:
     return {"id": [str(item)]} if item is not None else {"index": [str(i)]}
 
 
-def batch_create_pages(ctx: Ctx) -> Reply:
-    """POST /{kind}/batch/create: 201, or 207 naming failed inputs; results in input order."""
+def batch_create(ctx: Ctx) -> Reply:
+    """POST .../batch/create: 201, or 207 naming failed inputs; results in input order."""
     started = ctx.store.now()
-    inputs = decode_body(ctx.body, PageBatch).inputs
+    folders = ctx.kind == "landing-pages/folders"
+    batch_type: type[Any] = FolderBatch if folders else PageBatch
+    inputs: list[Any] = decode_body(ctx.body, batch_type).inputs
     check_size(len(inputs), ctx.max_batch)
-    coll = ctx.pages
+    coll = _coll(ctx)
 
-    def one(i: int, page: StrictPage) -> bytes:
-        return coll.encoded(coll.create(page, where=f"inputs[{i}]: "))
+    def one(i: int, item: Any) -> bytes:
+        return coll.encoded(coll.create(item, where=f"inputs[{i}]: "))
 
     out = run_batch(inputs, one, _index_context, limit=_limit(ctx, len(inputs)))
     return _batch_reply(ctx, out, 201, started)
 
 
-def batch_read_pages(ctx: Ctx) -> Reply:
-    """POST /{kind}/batch/read: 200, or 207 with OBJECT_NOT_FOUND per missing id."""
+def batch_read(ctx: Ctx) -> Reply:
+    """POST .../batch/read: 200, or 207 with OBJECT_NOT_FOUND per missing id."""
     started = ctx.store.now()
     ids = decode_body(ctx.body, IdBatch).inputs
     check_size(len(ids), ctx.max_batch)
     archived = ctx.flag("archived")
-    coll = ctx.pages
-    out = run_batch(
-        ids,
-        lambda i, pid: coll.encoded(coll.get(pid, archived=archived)),
-        _id_context,
-        limit=_limit(ctx, len(ids)),
-    )
+    coll = _coll(ctx)
+
+    def one(i: int, object_id: str) -> bytes:
+        return coll.encoded(coll.get(object_id, archived=archived))
+
+    out = run_batch(ids, one, _id_context, limit=_limit(ctx, len(ids)))
     return _batch_reply(ctx, out, 200, started)
 
 
-def batch_update_pages(ctx: Ctx) -> Reply:
-    """POST /{kind}/batch/update: each input is a JSON object with the page ``id``."""
+def batch_update(ctx: Ctx) -> Reply:
+    """POST .../batch/update: each input is a JSON object carrying the ``id`` to update."""
     started = ctx.store.now()
     inputs = decode_body(ctx.body, JsonBatch).inputs
     check_size(len(inputs), ctx.max_batch)
     archived = ctx.flag("archived")
-    coll = ctx.pages
+    coll = _coll(ctx)
+    patch_type: type[Any] = StrictFolder if ctx.kind == "landing-pages/folders" else StrictPage
 
     def one(i: int, obj: dict[str, Any]) -> bytes:
-        pid = obj.get("id")
-        if not isinstance(pid, str) or not pid:
+        object_id = obj.get("id")
+        if not isinstance(object_id, str) or not object_id:
             raise bad_request(f"inputs[{i}]: id is required", field="id", code="REQUIRED")
-        patch = convert_body(obj, StrictPage, where=f"inputs[{i}]: ")
-        rec = coll.get(pid, archived=archived)
+        patch = convert_body(obj, patch_type, where=f"inputs[{i}]: ")
+        rec = coll.get(object_id, archived=archived)
         coll.update(rec, patch, where=f"inputs[{i}]: ")
         return coll.encoded(rec)
 
@@ -411,57 +416,20 @@ def batch_update_pages(ctx: Ctx) -> Reply:
     return _batch_reply(ctx, out, 200, started)
 
 
-def batch_archive_pages(ctx: Ctx) -> Reply:
-    """POST /{kind}/batch/archive: 204 even for unknown ids (no 207 is defined)."""
+def batch_archive(ctx: Ctx) -> Reply:
+    """POST .../batch/archive: 204 even for unknown ids (no 207 is defined for archive)."""
     ids = decode_body(ctx.body, IdBatch).inputs
     check_size(len(ids), ctx.max_batch)
-    coll = ctx.pages
-    for pid in ids:
+    coll = _coll(ctx)
+    for object_id in ids:
         try:
-            coll.delete(coll.get(pid))
+            coll.delete(coll.get(object_id))
         except ApiError:
             continue
     return 204, None, _J
 
 
 # -- folders ------------------------------------------------------------------------------
-def create_folder(ctx: Ctx) -> Reply:
-    """POST /landing-pages/folders: 201 + Location."""
-    rec = ctx.folders.create(decode_body(ctx.body, StrictFolder))
-    return 201, ctx.folders.encoded(rec), ctx.location(rec.id)
-
-
-def get_folder(ctx: Ctx) -> Reply:
-    """GET /landing-pages/folders/{objectId}."""
-    rec = ctx.folders.get(ctx.match("objectId"), archived=ctx.flag("archived"))
-    return 200, _props(ctx, ctx.folders.encoded(rec)), _J
-
-
-def update_folder(ctx: Ctx) -> Reply:
-    """PATCH /landing-pages/folders/{objectId}."""
-    rec = ctx.folders.get(ctx.match("objectId"), archived=ctx.flag("archived"))
-    ctx.folders.update(rec, decode_body(ctx.body, StrictFolder))
-    return 200, ctx.folders.encoded(rec), _J
-
-
-def delete_folder(ctx: Ctx) -> Reply:
-    """DELETE /landing-pages/folders/{objectId}."""
-    ctx.folders.delete(ctx.folders.get(ctx.match("objectId")))
-    return 204, None, _J
-
-
-def folder_revisions(ctx: Ctx) -> Reply:
-    """GET /landing-pages/folders/{objectId}/revisions."""
-    rec = ctx.folders.get(ctx.match("objectId"))
-    return 200, _revision_window(ctx, rec.revisions), _J
-
-
-def folder_revision(ctx: Ctx) -> Reply:
-    """GET /landing-pages/folders/{objectId}/revisions/{revisionId}."""
-    rec = ctx.folders.get(ctx.match("objectId"))
-    return 200, _page_encoder.encode(_find_revision(rec.revisions, ctx.match("revisionId"))), _J
-
-
 def restore_folder_revision(ctx: Ctx) -> Reply:
     """POST /landing-pages/folders/{objectId}/revisions/{revisionId}/restore."""
     rec = ctx.folders.get(ctx.match("objectId"))
@@ -469,81 +437,17 @@ def restore_folder_revision(ctx: Ctx) -> Reply:
     return 200, ctx.folders.encoded(rec), _J
 
 
-def batch_create_folders(ctx: Ctx) -> Reply:
-    """POST /landing-pages/folders/batch/create."""
-    started = ctx.store.now()
-    inputs = decode_body(ctx.body, FolderBatch).inputs
-    check_size(len(inputs), ctx.max_batch)
-    coll = ctx.folders
-    out = run_batch(
-        inputs,
-        lambda i, f: coll.encoded(coll.create(f, where=f"inputs[{i}]: ")),
-        _index_context,
-        limit=_limit(ctx, len(inputs)),
-    )
-    return _batch_reply(ctx, out, 201, started)
-
-
-def batch_read_folders(ctx: Ctx) -> Reply:
-    """POST /landing-pages/folders/batch/read."""
-    started = ctx.store.now()
-    ids = decode_body(ctx.body, IdBatch).inputs
-    check_size(len(ids), ctx.max_batch)
-    archived = ctx.flag("archived")
-    coll = ctx.folders
-    out = run_batch(
-        ids,
-        lambda i, fid: coll.encoded(coll.get(fid, archived=archived)),
-        _id_context,
-        limit=_limit(ctx, len(ids)),
-    )
-    return _batch_reply(ctx, out, 200, started)
-
-
-def batch_update_folders(ctx: Ctx) -> Reply:
-    """POST /landing-pages/folders/batch/update."""
-    started = ctx.store.now()
-    inputs = decode_body(ctx.body, JsonBatch).inputs
-    check_size(len(inputs), ctx.max_batch)
-    archived = ctx.flag("archived")
-    coll = ctx.folders
-
-    def one(i: int, obj: dict[str, Any]) -> bytes:
-        fid = obj.get("id")
-        if not isinstance(fid, str) or not fid:
-            raise bad_request(f"inputs[{i}]: id is required", field="id", code="REQUIRED")
-        patch = convert_body(obj, StrictFolder, where=f"inputs[{i}]: ")
-        rec = coll.get(fid, archived=archived)
-        coll.update(rec, patch)
-        return coll.encoded(rec)
-
-    out = run_batch(inputs, one, _id_context, limit=_limit(ctx, len(inputs)))
-    return _batch_reply(ctx, out, 200, started)
-
-
-def batch_archive_folders(ctx: Ctx) -> Reply:
-    """POST /landing-pages/folders/batch/archive: 204."""
-    ids = decode_body(ctx.body, IdBatch).inputs
-    check_size(len(ids), ctx.max_batch)
-    for fid in ids:
-        try:
-            ctx.folders.delete(ctx.folders.get(fid))
-        except ApiError:
-            continue
-    return 204, None, _J
-
-
 # (method, path suffix, handler, scope class, operationId)
 page_handlers: list[tuple[str, str, Handler, str, str]] = [
-    ("GET", "", list_pages, "read", "getPage"),
-    ("POST", "", create_page, "write", "create"),
+    ("GET", "", list_objects, "read", "getPage"),
+    ("POST", "", create_object, "write", "create"),
     ("POST", "/ab-test/create-variation", ab_create, "write", "createABTestVariation"),
     ("POST", "/ab-test/end", ab_end, "write", "endActiveABTest"),
     ("POST", "/ab-test/rerun", ab_rerun, "write", "rerunPreviousABTest"),
-    ("POST", "/batch/archive", batch_archive_pages, "write", "archiveBatch"),
-    ("POST", "/batch/create", batch_create_pages, "write", "createBatch"),
-    ("POST", "/batch/read", batch_read_pages, "read", "readBatch"),
-    ("POST", "/batch/update", batch_update_pages, "write", "updateBatch"),
+    ("POST", "/batch/archive", batch_archive, "write", "archiveBatch"),
+    ("POST", "/batch/create", batch_create, "write", "createBatch"),
+    ("POST", "/batch/read", batch_read, "read", "readBatch"),
+    ("POST", "/batch/update", batch_update, "write", "updateBatch"),
     ("POST", "/clone", clone, "write", "clone"),
     ("POST", "/multi-language/attach-to-lang-group", lang_attach, "ml", "attachToLangGroup"),
     ("POST", "/multi-language/create-language-variation", lang_create, "ml", "createLangVariation"),
@@ -551,9 +455,9 @@ page_handlers: list[tuple[str, str, Handler, str, str]] = [
     ("PUT", "/multi-language/set-new-lang-primary", lang_primary, "ml", "setLangPrimary"),
     ("POST", "/multi-language/update-languages", lang_update, "ml", "updateLangs"),
     ("POST", "/schedule", schedule, "write", "schedule"),
-    ("GET", "/{objectId}", get_page, "read", "getById"),
-    ("PATCH", "/{objectId}", update_page, "write", "update"),
-    ("DELETE", "/{objectId}", delete_page, "write", "archive"),
+    ("GET", "/{objectId}", get_object, "read", "getById"),
+    ("PATCH", "/{objectId}", update_object, "write", "update"),
+    ("DELETE", "/{objectId}", delete_object, "write", "archive"),
     ("GET", "/{objectId}/draft", get_draft, "read", "getDraftById"),
     ("PATCH", "/{objectId}/draft", update_draft, "write", "updateDraft"),
     ("POST", "/{objectId}/draft/push-live", push_live, "write", "pushLive"),
@@ -577,20 +481,20 @@ page_handlers: list[tuple[str, str, Handler, str, str]] = [
 ]
 
 folder_handlers: list[tuple[str, str, Handler, str, str]] = [
-    ("GET", "", list_folders, "read", "getFoldersPage"),
-    ("POST", "", create_folder, "write", "createFolder"),
-    ("POST", "/batch/archive", batch_archive_folders, "write", "archiveFolders"),
-    ("POST", "/batch/create", batch_create_folders, "write", "createFolders"),
-    ("POST", "/batch/read", batch_read_folders, "read", "readFolders"),
-    ("POST", "/batch/update", batch_update_folders, "write", "updateFolders"),
-    ("GET", "/{objectId}", get_folder, "read", "getFolderById"),
-    ("PATCH", "/{objectId}", update_folder, "write", "updateFolder"),
-    ("DELETE", "/{objectId}", delete_folder, "write", "archiveFolder"),
-    ("GET", "/{objectId}/revisions", folder_revisions, "read", "getFolderPreviousVersions"),
+    ("GET", "", list_objects, "read", "getFoldersPage"),
+    ("POST", "", create_object, "write", "createFolder"),
+    ("POST", "/batch/archive", batch_archive, "write", "archiveFolders"),
+    ("POST", "/batch/create", batch_create, "write", "createFolders"),
+    ("POST", "/batch/read", batch_read, "read", "readFolders"),
+    ("POST", "/batch/update", batch_update, "write", "updateFolders"),
+    ("GET", "/{objectId}", get_object, "read", "getFolderById"),
+    ("PATCH", "/{objectId}", update_object, "write", "updateFolder"),
+    ("DELETE", "/{objectId}", delete_object, "write", "archiveFolder"),
+    ("GET", "/{objectId}/revisions", list_revisions, "read", "getFolderPreviousVersions"),
     (
         "GET",
         "/{objectId}/revisions/{revisionId}",
-        folder_revision,
+        get_revision,
         "read",
         "getFolderPreviousVersion",
     ),

@@ -16,7 +16,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 import msgspec
 
@@ -326,32 +326,61 @@ def merge_page(target: Page, patch: Page) -> Page:
     return msgspec.structs.replace(target, **changes) if changes else copy_page(target)
 
 
-class PageCollection:
+R = TypeVar("R", PageRecord, FolderRecord)
+
+
+class _Records(Generic[R]):
+    """Records by id, plus the sorted ids of live and of deleted ones."""
+
+    what = "Object"
+
+    def __init__(self) -> None:
+        self.records: dict[int, R] = {}
+        self.live_ids: list[int] = []
+        self.deleted_ids: list[int] = []
+
+    def get(self, object_id: str | int, *, archived: bool = False) -> R:
+        """The record with that id (deleted ones only when ``archived``), else 404."""
+        try:
+            key = int(object_id)
+        except (TypeError, ValueError):
+            raise not_found(self.what, str(object_id)) from None
+        rec = self.records.get(key)
+        if rec is None or rec.deleted != archived:
+            raise not_found(self.what, str(object_id))
+        return rec
+
+    def _add(self, rec: R) -> None:
+        self.records[rec.id] = rec
+        bisect.insort(self.deleted_ids if rec.deleted else self.live_ids, rec.id)
+
+    def _mark_deleted(self, rec: R) -> None:
+        rec.deleted = True
+        i = bisect.bisect_left(self.live_ids, rec.id)
+        if i < len(self.live_ids) and self.live_ids[i] == rec.id:
+            del self.live_ids[i]
+        bisect.insort(self.deleted_ids, rec.id)
+
+
+class PageCollection(_Records[PageRecord]):
     """The site pages or landing pages of one portal."""
+
+    what = "Page"
 
     def __init__(self, portal: Portal, kind: str) -> None:
         self.portal = portal
         self.store = portal.store
         self.kind = kind
-        self.records: dict[int, PageRecord] = {}
-        self.live_ids: list[int] = []
-        self.deleted_ids: list[int] = []
+        super().__init__()
         #: primary id -> ids of its language variants
         self.groups: dict[int, set[int]] = {}
         self._cache: dict[int, bytes] = {}
         self._stale_at: dict[int, datetime] = {}
 
     # -- reading ---------------------------------------------------------------------
-    def get(self, page_id: str | int, *, archived: bool = False) -> PageRecord:
-        """The record with that id (deleted ones only when ``archived``), else 404."""
-        try:
-            key = int(page_id)
-        except (TypeError, ValueError):
-            raise not_found("Page", str(page_id)) from None
-        rec = self.records.get(key)
-        if rec is None or rec.deleted != archived:
-            raise not_found("Page", str(page_id))
-        return rec
+    def item(self, object_id: int) -> Page:
+        """The stored live page of a record (for filtering and sorting)."""
+        return self.records[object_id].live
 
     def render(self, rec: PageRecord, *, draft: bool = False) -> Page:
         """The page as the API returns it: computed state and translations filled in."""
@@ -583,13 +612,9 @@ class PageCollection:
         """DELETE: a hard delete (kept aside only so archived=true can list it)."""
         now = self.store.now()
         self._reindex(rec.live, None, rec.id)
-        rec.deleted = True
+        self._mark_deleted(rec)
         rec.live = msgspec.structs.replace(rec.live, archived_at=now)
         rec.draft = msgspec.structs.replace(rec.draft, archived_at=now)
-        i = bisect.bisect_left(self.live_ids, rec.id)
-        if i < len(self.live_ids) and self.live_ids[i] == rec.id:
-            del self.live_ids[i]
-        bisect.insort(self.deleted_ids, rec.id)
         self._touch(rec)
         self._touch_group(rec)
 
@@ -617,11 +642,8 @@ class PageCollection:
 
     def load(self, rec: PageRecord) -> None:
         """Insert a record read from a state file."""
-        self.records[rec.id] = rec
-        if rec.deleted:
-            bisect.insort(self.deleted_ids, rec.id)
-        else:
-            bisect.insort(self.live_ids, rec.id)
+        self._add(rec)
+        if not rec.deleted:
             self._reindex(None, rec.live, rec.id)
         tf = rec.live.translated_from_id
         if isinstance(tf, str) and tf.isdigit():
@@ -653,29 +675,22 @@ def _variation(page: Page) -> ContentLanguageVariation:
     )
 
 
-class FolderCollection:
+class FolderCollection(_Records[FolderRecord]):
     """The landing-page folders of one portal."""
+
+    what = "Folder"
 
     kind = "landing-pages/folders"
 
     def __init__(self, portal: Portal) -> None:
         self.portal = portal
         self.store = portal.store
-        self.records: dict[int, FolderRecord] = {}
-        self.live_ids: list[int] = []
-        self.deleted_ids: list[int] = []
+        super().__init__()
         self._cache: dict[int, bytes] = {}
 
-    def get(self, folder_id: str | int, *, archived: bool = False) -> FolderRecord:
-        """The folder with that id, else 404."""
-        try:
-            key = int(folder_id)
-        except (TypeError, ValueError):
-            raise not_found("Folder", str(folder_id)) from None
-        rec = self.records.get(key)
-        if rec is None or rec.deleted != archived:
-            raise not_found("Folder", str(folder_id))
-        return rec
+    def item(self, object_id: int) -> ContentFolder:
+        """The stored folder of a record (for filtering and sorting)."""
+        return self.records[object_id].folder
 
     def encoded(self, rec: FolderRecord) -> bytes:
         """The folder's JSON (cached)."""
@@ -719,7 +734,7 @@ class FolderCollection:
         self._record(rec)
         return rec
 
-    def update(self, rec: FolderRecord, patch: ContentFolder) -> None:
+    def update(self, rec: FolderRecord, patch: ContentFolder, *, where: str = "") -> None:
         """Sparse update of name / parentFolderId."""
         changes: dict[str, Any] = {}
         for name in ContentFolder.__struct_fields__:
@@ -727,7 +742,7 @@ class FolderCollection:
             if name in _FOLDER_SERVER_FIELDS or value is UNSET:
                 continue
             if name == "name" and (value is None or not str(value).strip()):
-                raise bad_request("name cannot be empty", field="name")
+                raise bad_request(f"{where}name cannot be empty", field="name")
             changes[name] = 0 if (name == "parent_folder_id" and value is None) else value
         changes["updated"] = self.store.now()
         rec.folder = msgspec.structs.replace(rec.folder, **changes)
@@ -747,16 +762,11 @@ class FolderCollection:
 
     def delete(self, rec: FolderRecord) -> None:
         """Hard delete, listed afterwards with archived=true."""
-        rec.deleted = True
+        self._mark_deleted(rec)
         rec.folder = msgspec.structs.replace(rec.folder, deleted_at=self.store.now())
-        i = bisect.bisect_left(self.live_ids, rec.id)
-        if i < len(self.live_ids) and self.live_ids[i] == rec.id:
-            del self.live_ids[i]
-        bisect.insort(self.deleted_ids, rec.id)
         self._cache.pop(rec.id, None)
         self.store.changed(self.portal.id, self.kind, rec)
 
     def load(self, rec: FolderRecord) -> None:
         """Insert a record read from a state file."""
-        self.records[rec.id] = rec
-        bisect.insort(self.deleted_ids if rec.deleted else self.live_ids, rec.id)
+        self._add(rec)
