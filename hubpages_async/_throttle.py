@@ -32,6 +32,8 @@ __all__ = ["Limiter", "RateLimit", "SlidingWindowLimiter"]
 
 log = logging.getLogger("hubpages_async")
 
+_EPSILON = 1e-6
+
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:
@@ -157,8 +159,10 @@ class SlidingWindowLimiter:
         if now < self._paused_until:
             return self._paused_until - now
         sent = self._sent
+        # A microsecond of slack: after sleeping exactly until an entry's expiry,
+        # float rounding must not leave it a hair short of expired (a busy loop).
         cutoff = now - self._window
-        while sent and sent[0] <= cutoff:
+        while sent and sent[0] <= cutoff + _EPSILON:
             sent.popleft()
         if len(sent) < self._limit:
             return 0.0

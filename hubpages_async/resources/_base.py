@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
 import msgspec
 
 from .. import errors
-from ..models import UNSET
-from ..pagination import AsyncPager
+from ..models import UNSET, BatchInput, BatchResponse, CollectionResponse
+from ..pagination import AsyncPager, list_params
 
 if TYPE_CHECKING:
     from .._core import Core
@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=msgspec.Struct)
+V = TypeVar("V", bound=msgspec.Struct)
 
 
 def id_segment(value: str | int, *, field: str) -> str:
@@ -83,16 +84,45 @@ def _bulk(module: str) -> Any:
     return importlib.import_module(f"hubpages_async.{module}")
 
 
-class Resource:
-    """One collection of the API (``site-pages``, ``landing-pages``, folders)."""
+class Resource(Generic[M, V]):
+    """One collection of the API (``site-pages``, ``landing-pages``, folders).
+
+    The operations pages and folders share are written once here, as private
+    helpers; the public methods in ``pages.py``/``folders.py`` keep HubSpot's names
+    for their arguments (``page_id``, ``folder_id``) and their own docstrings.
+    """
+
+    #: The object model, its revision model and the fields create/update never send.
+    model: type[M]
+    version_model: type[V]
+    read_only: frozenset[str]
+    id_field: str = "object_id"
 
     def __init__(self, core: Core, path: str) -> None:
         self._core = core
         #: The collection's path below the API prefix, e.g. ``"site-pages"``.
         self.path = path
+        self._batch_type: Any = cast(Any, BatchResponse)[self.model]
+        self._list_type: Any = cast(Any, CollectionResponse)[self.model]
+        self._versions_type: Any = cast(Any, CollectionResponse)[self.version_model]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.path!r})"
+
+    def check_new(self, obj: M, *, field: str) -> None:
+        """Refuse an object HubSpot would refuse to create (before sending)."""
+
+    def _item(self, object_id: str | int, *rest: str) -> str:
+        return "/".join((self.path, id_segment(object_id, field=self.id_field), *rest))
+
+    def _writable(self, obj: object, *, field: str, keep_id: bool = False) -> M:
+        model = as_model(obj, self.model, field=field)
+        if keep_id:
+            object_id = getattr(model, "id", None)
+            if not isinstance(object_id, str) or not object_id:
+                raise errors.ValidationError(f"{field}.id", "is required for a batch update")
+            return strip_fields(model, self.read_only - {"id"})
+        return strip_fields(model, self.read_only)
 
     def _pager(
         self, path: str, params: list[tuple[str, str]], rtype: Any, after: str | None
@@ -103,8 +133,128 @@ class Resource:
 
         return AsyncPager(fetch, after=after)
 
-    def _item(self, object_id: str | int, *rest: str, field: str = "page_id") -> str:
-        return "/".join((self.path, id_segment(object_id, field=field), *rest))
+    def _list(
+        self,
+        *,
+        limit: int | None,
+        after: str | None,
+        sort: str | Sequence[str] | None,
+        properties: str | Sequence[str] | None,
+        archived: bool | None,
+        dates: Mapping[str, datetime | None],
+        filters: Mapping[str, Any],
+    ) -> AsyncPager[M]:
+        params = list_params(
+            limit=limit,
+            sort=sort,
+            properties=properties,
+            archived=archived,
+            dates=dates,
+            filters=filters,
+        )
+        return self._pager(self.path, params, self._list_type, after)
+
+    async def _get(
+        self, object_id: str, archived: bool | None, properties: str | Sequence[str] | None
+    ) -> M:
+        params = list_params(archived=archived, properties=properties)
+        result: M = await self._core.request(
+            "GET", self._item(object_id), params=params, response_type=self.model
+        )
+        return result
+
+    async def _create(self, obj: object, *, field: str) -> M:
+        model = as_model(obj, self.model, field=field)
+        self.check_new(model, field=field)
+        result: M = await self._core.request(
+            "POST",
+            self.path,
+            body=strip_fields(model, self.read_only),
+            response_type=self.model,
+            idempotent=False,
+        )
+        return result
+
+    async def _update(
+        self, object_id: str, obj: object, archived: bool | None, *, field: str, draft: bool = False
+    ) -> M:
+        path = self._item(object_id, "draft") if draft else self._item(object_id)
+        result: M = await self._core.request(
+            "PATCH",
+            path,
+            params=archived_param(archived),
+            body=self._writable(obj, field=field),
+            response_type=self.model,
+        )
+        return result
+
+    async def _archive(self, object_id: str) -> None:
+        await self._core.request("DELETE", self._item(object_id))
+
+    async def _batch_create(self, objs: Sequence[object], *, field: str) -> BatchResponse[M]:
+        inputs = []
+        for i, obj in enumerate(objs):
+            model = as_model(obj, self.model, field=f"{field}[{i}]")
+            self.check_new(model, field=f"{field}[{i}]")
+            inputs.append(strip_fields(model, self.read_only))
+        return await self._batch("create", inputs, None, idempotent=False)
+
+    async def _batch_update(
+        self, objs: Sequence[object], archived: bool | None, *, field: str
+    ) -> BatchResponse[M]:
+        inputs = [
+            self._writable(obj, field=f"{field}[{i}]", keep_id=True) for i, obj in enumerate(objs)
+        ]
+        return await self._batch("update", inputs, archived)
+
+    async def _batch_read(self, ids: Sequence[str], archived: bool | None) -> BatchResponse[M]:
+        inputs = [id_text(i, field=f"ids[{n}]") for n, i in enumerate(ids)]
+        return await self._batch("read", inputs, archived)
+
+    async def _batch_archive(self, ids: Sequence[str]) -> None:
+        inputs = [id_text(i, field=f"ids[{n}]") for n, i in enumerate(ids)]
+        await self._core.request(
+            "POST", f"{self.path}/batch/archive", body=BatchInput(inputs=inputs), idempotent=True
+        )
+
+    async def _batch(
+        self, action: str, inputs: list[Any], archived: bool | None, *, idempotent: bool = True
+    ) -> BatchResponse[M]:
+        result: BatchResponse[M] = await self._core.request(
+            "POST",
+            f"{self.path}/batch/{action}",
+            params=archived_param(archived),
+            body=BatchInput(inputs=inputs),
+            response_type=self._batch_type,
+            idempotent=idempotent,
+        )
+        return result
+
+    def _list_revisions(
+        self, object_id: str, limit: int | None, after: str | None, before: str | None
+    ) -> AsyncPager[V]:
+        params = list_params(limit=limit)
+        if before is not None:
+            params.append(("before", before))
+        return self._pager(self._item(object_id, "revisions"), params, self._versions_type, after)
+
+    def _revision(self, object_id: str, revision_id: str | int, *rest: str) -> str:
+        # HubSpot's quirk: revisionId is a string in most paths and an int64 in
+        # restore-to-draft; it is an opaque numeric string either way.
+        rev = id_segment(revision_id, field="revision_id")
+        return self._item(object_id, "revisions", rev, *rest)
+
+    async def _get_revision(self, object_id: str, revision_id: str) -> V:
+        path = self._revision(object_id, revision_id)
+        result: V = await self._core.request("GET", path, response_type=self.version_model)
+        return result
+
+    async def _restore_revision(self, object_id: str, revision_id: str, action: str) -> M:
+        path = self._revision(object_id, revision_id, action)
+        result: M = await self._core.request(
+            "POST", path, response_type=self.model, idempotent=True
+        )
+        return result
 
     # -- bulk layer (hubpages_async.batch / hubpages_async.export) ----------------------
 

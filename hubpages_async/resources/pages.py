@@ -13,10 +13,8 @@ from ..models import (
     AbTestEndRequest,
     AbTestRerunRequest,
     AttachToLangGroupRequest,
-    BatchInput,
     BatchResponse,
     CloneRequest,
-    CollectionResponse,
     DetachFromLangGroupRequest,
     LanguageCloneRequest,
     Page,
@@ -26,24 +24,14 @@ from ..models import (
     UpdateLanguagesRequest,
 )
 from ..models import UNSET as _UNSET
-from ..pagination import AsyncPager, list_params
-from ._base import (
-    Resource,
-    archived_param,
-    as_model,
-    aware,
-    id_segment,
-    id_text,
-    strip_fields,
-)
+from ..pagination import AsyncPager
+from ._base import Resource, aware, id_text
 from .folders import FoldersResource
 
 if TYPE_CHECKING:
     from .._core import Core
 
 __all__ = ["LandingPagesResource", "PagesResource", "check_new_page"]
-
-_WRITABLE_WITH_ID = READ_ONLY_PAGE_FIELDS - {"id"}
 
 
 def check_new_page(page: Page, *, field: str = "page") -> None:
@@ -61,17 +49,24 @@ def check_new_page(page: Page, *, field: str = "page") -> None:
         )
 
 
-class PagesResource(Resource):
+class PagesResource(Resource[Page, PageVersion]):
     """``hs.site_pages`` and ``hs.landing_pages``: every page operation, one method each.
 
     Ids are strings. Inputs are :class:`~hubpages_async.models.Page` objects (or
-    mappings with HubSpot's camelCase names); only the fields you set are sent.
+    mappings with HubSpot's camelCase names); only the fields you set are sent, and
+    read-only fields (``id``, ``created``, ``url``...) are stripped::
 
-    >>> page = await hs.site_pages.create(Page(name="Pricing", template_path="t/page.html"))
+        page = await hs.site_pages.create(Page(name="Pricing", template_path="t/page.html"))
     """
 
-    def __init__(self, core: Core, path: str) -> None:
-        super().__init__(core, path)
+    model = Page
+    version_model = PageVersion
+    read_only = READ_ONLY_PAGE_FIELDS
+    id_field = "page_id"
+
+    def check_new(self, obj: Page, *, field: str) -> None:
+        """Require ``name`` and ``template_path`` (see :func:`check_new_page`)."""
+        check_new_page(obj, field=field)
 
     # -- collection ------------------------------------------------------------------
 
@@ -91,28 +86,30 @@ class PagesResource(Resource):
         updated_before: datetime | None = None,
         **filters: Any,
     ) -> AsyncPager[Page]:
-        """List pages (``GET``); await for one page, iterate for all. Not awaited itself.
+        """List pages (``GET``): await it for one page, iterate it for every page.
 
         ``filters`` use HubSpot's syntax with Python or HubSpot names, e.g.
         ``name__icontains="pricing"``, ``publish_date__gt=datetime(...)``,
-        ``slug__in=["a", "b"]``, ``translated_from_id__is_null=True``.
+        ``slug__in=["a", "b"]``, ``translated_from_id__is_null=True``; a filter HubSpot
+        does not support raises ``errors.ValidationError`` naming it, at once.
         """
-        params = list_params(
+        dates = {
+            "created_at": created_at,
+            "created_after": created_after,
+            "created_before": created_before,
+            "updated_at": updated_at,
+            "updated_after": updated_after,
+            "updated_before": updated_before,
+        }
+        return self._list(
             limit=limit,
+            after=after,
             sort=sort,
             properties=properties,
             archived=archived,
-            dates={
-                "created_at": created_at,
-                "created_after": created_after,
-                "created_before": created_before,
-                "updated_at": updated_at,
-                "updated_after": updated_after,
-                "updated_before": updated_before,
-            },
+            dates=dates,
             filters=filters,
         )
-        return self._pager(self.path, params, CollectionResponse[Page], after)
 
     async def create(self, page: Page) -> Page:
         """Create a page (``POST``). Requires ``name`` and ``template_path``.
@@ -120,13 +117,7 @@ class PagesResource(Resource):
         Not idempotent: if the outcome is unknown (e.g. the connection dropped after
         sending) ``errors.OutcomeUnknownError`` is raised instead of retrying.
         """
-        page = as_model(page, Page, field="page")
-        check_new_page(page)
-        body = strip_fields(page, READ_ONLY_PAGE_FIELDS)
-        result: Page = await self._core.request(
-            "POST", self.path, body=body, response_type=Page, idempotent=False
-        )
-        return result
+        return await self._create(page, field="page")
 
     async def get(
         self,
@@ -136,89 +127,39 @@ class PagesResource(Resource):
         properties: str | Sequence[str] | None = None,
     ) -> Page:
         """One page by id (``GET /{id}``)."""
-        params = list_params(archived=archived, properties=properties)
-        result: Page = await self._core.request(
-            "GET", self._item(page_id), params=params, response_type=Page
-        )
-        return result
+        return await self._get(page_id, archived, properties)
 
     async def update(self, page_id: str, page: Page, *, archived: bool | None = None) -> Page:
         """Sparse update of the live page (``PATCH /{id}``); read-only fields are not sent."""
-        body = strip_fields(as_model(page, Page, field="page"), READ_ONLY_PAGE_FIELDS)
-        result: Page = await self._core.request(
-            "PATCH",
-            self._item(page_id),
-            params=archived_param(archived),
-            body=body,
-            response_type=Page,
-        )
-        return result
+        return await self._update(page_id, page, archived, field="page")
 
     async def archive(self, page_id: str) -> None:
         """Delete a page (``DELETE /{id}``). HubSpot's API "archive" is a hard delete;
         to hide a page in the dashboard, update ``archived_in_dashboard=True`` instead."""
-        await self._core.request("DELETE", self._item(page_id))
+        await self._archive(page_id)
 
     # -- batch (one request each) -----------------------------------------------------
 
     async def batch_create(self, pages: Sequence[Page]) -> BatchResponse[Page]:
         """Create several pages in ONE request (``POST /batch/create``); 207 on partial
-        failure, with each error's ``context`` naming the failed input."""
-        inputs = []
-        for i, page in enumerate(pages):
-            model = as_model(page, Page, field=f"pages[{i}]")
-            check_new_page(model, field=f"pages[{i}]")
-            inputs.append(strip_fields(model, READ_ONLY_PAGE_FIELDS))
-        result: BatchResponse[Page] = await self._core.request(
-            "POST",
-            f"{self.path}/batch/create",
-            body=BatchInput(inputs=inputs),
-            response_type=BatchResponse[Page],
-            idempotent=False,
-        )
-        return result
+        failure, with each error's ``context`` naming the failed input. Not idempotent."""
+        return await self._batch_create(pages, field="pages")
 
     async def batch_read(
         self, ids: Sequence[str], *, archived: bool | None = None
     ) -> BatchResponse[Page]:
         """Read several pages in one request (``POST /batch/read``)."""
-        inputs = [id_text(i, field=f"ids[{n}]") for n, i in enumerate(ids)]
-        result: BatchResponse[Page] = await self._core.request(
-            "POST",
-            f"{self.path}/batch/read",
-            params=archived_param(archived),
-            body=BatchInput(inputs=inputs),
-            response_type=BatchResponse[Page],
-            idempotent=True,
-        )
-        return result
+        return await self._batch_read(ids, archived)
 
     async def batch_update(
         self, pages: Sequence[Page], *, archived: bool | None = None
     ) -> BatchResponse[Page]:
         """Update several pages in one request (``POST /batch/update``); each needs ``id``."""
-        inputs = []
-        for i, page in enumerate(pages):
-            model = as_model(page, Page, field=f"pages[{i}]")
-            if not isinstance(model.id, str) or not model.id:
-                raise errors.ValidationError(f"pages[{i}].id", "is required for a batch update")
-            inputs.append(strip_fields(model, _WRITABLE_WITH_ID))
-        result: BatchResponse[Page] = await self._core.request(
-            "POST",
-            f"{self.path}/batch/update",
-            params=archived_param(archived),
-            body=BatchInput(inputs=inputs),
-            response_type=BatchResponse[Page],
-            idempotent=True,
-        )
-        return result
+        return await self._batch_update(pages, archived, field="pages")
 
     async def batch_archive(self, ids: Sequence[str]) -> None:
         """Delete several pages in one request (``POST /batch/archive``, answers 204)."""
-        inputs = [id_text(i, field=f"ids[{n}]") for n, i in enumerate(ids)]
-        await self._core.request(
-            "POST", f"{self.path}/batch/archive", body=BatchInput(inputs=inputs), idempotent=True
-        )
+        await self._batch_archive(ids)
 
     # -- draft and publishing ---------------------------------------------------------
 
@@ -232,11 +173,7 @@ class PagesResource(Resource):
     async def update_draft(self, page_id: str, page: Page) -> Page:
         """Update the draft (``PATCH /{id}/draft``). HubSpot replaces nested structures
         (``widgets``, ``layout_sections``...) whole: send their full definition."""
-        body = strip_fields(as_model(page, Page, field="page"), READ_ONLY_PAGE_FIELDS)
-        result: Page = await self._core.request(
-            "PATCH", self._item(page_id, "draft"), body=body, response_type=Page
-        )
-        return result
+        return await self._update(page_id, page, None, field="page", draft=True)
 
     async def reset_draft(self, page_id: str) -> None:
         """Discard the draft: copy live to draft (``POST /{id}/draft/reset``)."""
@@ -276,29 +213,19 @@ class PagesResource(Resource):
         before: str | None = None,
     ) -> AsyncPager[PageVersion]:
         """The page's previous versions (``GET /{id}/revisions``), as a pager."""
-        params = list_params(limit=limit)
-        if before is not None:
-            params.append(("before", before))
-        rtype = CollectionResponse[PageVersion]
-        return self._pager(self._item(page_id, "revisions"), params, rtype, after)
+        return self._list_revisions(page_id, limit, after, before)
 
     async def get_revision(self, page_id: str, revision_id: str) -> PageVersion:
         """One previous version (``GET /{id}/revisions/{revisionId}``)."""
-        path = self._item(page_id, "revisions", _rev(revision_id))
-        result: PageVersion = await self._core.request("GET", path, response_type=PageVersion)
-        return result
+        return await self._get_revision(page_id, revision_id)
 
     async def restore_revision(self, page_id: str, revision_id: str) -> Page:
         """Make a previous version live (``POST .../revisions/{revisionId}/restore``)."""
-        path = self._item(page_id, "revisions", _rev(revision_id), "restore")
-        result: Page = await self._core.request("POST", path, response_type=Page, idempotent=True)
-        return result
+        return await self._restore_revision(page_id, revision_id, "restore")
 
     async def restore_revision_to_draft(self, page_id: str, revision_id: str) -> Page:
         """Copy a previous version into the draft (``.../restore-to-draft``)."""
-        path = self._item(page_id, "revisions", _rev(revision_id), "restore-to-draft")
-        result: Page = await self._core.request("POST", path, response_type=Page, idempotent=True)
-        return result
+        return await self._restore_revision(page_id, revision_id, "restore-to-draft")
 
     # -- A/B tests ------------------------------------------------------------------------
 
@@ -405,12 +332,6 @@ class PagesResource(Resource):
         await self._core.request(
             "POST", f"{self.path}/multi-language/update-languages", body=body, idempotent=True
         )
-
-
-def _rev(revision_id: str | int) -> str:
-    # HubSpot's quirk: revisionId is a string in most paths and an int64 in
-    # restore-to-draft; it is an opaque numeric string either way.
-    return id_segment(revision_id, field="revision_id")
 
 
 class LandingPagesResource(PagesResource):

@@ -1,0 +1,202 @@
+"""The rolling-window limiter on a virtual clock: it never lets N+1 sends into any
+window, keeps arrival order, and pauses everyone on server feedback."""
+
+from __future__ import annotations
+
+import anyio
+import anyio.lowlevel
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hubpages_async import Limiter, RateLimit, SlidingWindowLimiter, errors
+from hubpages_async._sansio import RateLimitInfo
+
+from ._support import FakeTime
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    """The most sends in any half-open window ``(t - window, t]`` (to the microsecond:
+    the limiter's own precision; its margin is a quarter of a second)."""
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while times[start] <= t - window + 1e-6:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def make(fake_time: FakeTime, rate: RateLimit) -> SlidingWindowLimiter:
+    return SlidingWindowLimiter(rate, clock=fake_time.clock, sleep=fake_time.sleep)
+
+
+def test_default_is_the_free_tier_with_headroom() -> None:
+    rate = RateLimit()
+    assert (rate.requests, rate.per_seconds) == (100, 10.0)
+    assert rate.effective_requests == 95
+    assert rate.effective_window == 10.25
+
+
+@pytest.mark.parametrize(
+    ("tier", "requests"),
+    [
+        ("free", 100),
+        ("starter", 100),
+        ("public_app", 110),
+        ("oauth", 110),
+        ("professional", 190),
+        ("Enterprise", 190),
+        ("capacity-pack", 250),
+    ],
+)
+def test_tier_presets(tier: str, requests: int) -> None:
+    rate = RateLimit.tier(tier)
+    assert rate.requests == requests
+    assert rate.per_seconds == 10.0
+    assert rate.effective_requests < requests
+
+
+def test_unknown_tier_and_bad_values() -> None:
+    with pytest.raises(errors.ValidationError, match="tier"):
+        RateLimit.tier("platinum")
+    with pytest.raises(errors.ValidationError, match="requests"):
+        RateLimit(requests=0)
+    with pytest.raises(errors.ValidationError, match="per_seconds"):
+        RateLimit(per_seconds=0)
+    with pytest.raises(errors.ValidationError, match="headroom"):
+        RateLimit(headroom=1)
+    with pytest.raises(errors.ValidationError, match="rate_limit"):
+        RateLimit.parse("fast")
+
+
+def test_parse() -> None:
+    assert RateLimit.parse("190/10s") == RateLimit(requests=190, per_seconds=10)
+    assert RateLimit.parse(" 5 / 1.5 ") == RateLimit(requests=5, per_seconds=1.5)
+
+
+def test_the_default_limiter_satisfies_the_protocol() -> None:
+    assert isinstance(SlidingWindowLimiter(), Limiter)
+
+
+async def test_a_burst_of_200_never_exceeds_the_window(fake_time: FakeTime) -> None:
+    rate = RateLimit(requests=100, per_seconds=10)
+    limiter = make(fake_time, rate)
+    sent: list[tuple[int, float]] = []
+
+    async def one(i: int) -> None:
+        await limiter.acquire()
+        sent.append((i, fake_time.now))
+
+    async with anyio.create_task_group() as tg:
+        for i in range(200):
+            tg.start_soon(one, i)
+    times = [t for _, t in sent]
+    assert len(times) == 200
+    assert max_in_window(times, rate.effective_window) == rate.effective_requests
+    # and on HubSpot's own (shorter) window, with room to spare
+    assert max_in_window(times, rate.per_seconds) <= rate.requests
+    # not over-cautious: the third wave starts exactly two (padded) windows in
+    assert times[-1] - times[0] == pytest.approx(2 * rate.effective_window)
+
+
+async def test_a_plain_leaky_bucket_would_have_allowed_nearly_double(fake_time: FakeTime) -> None:
+    # What the sliding log prevents: a bucket of 100 refilled at 10/s lets 100 go at
+    # t=0 and then 10 per second, i.e. ~190 within the first 10 s.
+    times = [0.0] * 100 + [0.1 * k for k in range(1, 100)]
+    assert max_in_window(times, 10.0) > 150
+    limiter = make(fake_time, RateLimit(requests=100, per_seconds=10, headroom=0, margin=0))
+    ours = []
+    for _ in range(199):
+        await limiter.acquire()
+        ours.append(fake_time.now)
+    assert max_in_window(ours, 10.0) == 100
+
+
+async def test_waiters_are_served_in_arrival_order(fake_time: FakeTime) -> None:
+    limiter = make(fake_time, RateLimit(requests=2, per_seconds=1, headroom=0, margin=0))
+    order: list[int] = []
+
+    async def one(i: int) -> None:
+        await limiter.acquire()
+        order.append(i)
+
+    async with anyio.create_task_group() as tg:
+        for i in range(9):
+            tg.start_soon(one, i)
+            await anyio.lowlevel.checkpoint()  # let task i queue before task i+1 starts
+    assert order == list(range(9))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    requests=st.integers(1, 12),
+    window=st.floats(0.5, 20),
+    gaps=st.lists(st.floats(0, 3), min_size=1, max_size=80),
+)
+def test_property_no_window_ever_holds_more_than_the_limit(
+    requests: int, window: float, gaps: list[float]
+) -> None:
+    async def scenario() -> list[float]:
+        clock = FakeTime()
+        limiter = make(
+            clock, RateLimit(requests=requests, per_seconds=window, headroom=0, margin=0)
+        )
+        times = []
+        for gap in gaps:
+            clock.now += gap  # the caller's own pace
+            waited = await limiter.acquire()
+            assert waited >= 0
+            times.append(clock.now)
+        return times
+
+    times = anyio.run(scenario)
+    assert max_in_window(times, window) <= requests
+    # exact: any requests+1 consecutive sends span at least one whole window
+    for i in range(len(times) - requests):
+        assert times[i + requests] - times[i] >= window - 1e-5
+
+
+async def test_acquire_reports_the_wait(fake_time: FakeTime) -> None:
+    limiter = make(fake_time, RateLimit(requests=1, per_seconds=5, headroom=0, margin=0))
+    assert await limiter.acquire() == 0.0
+    assert await limiter.acquire() == pytest.approx(5.0)
+
+
+async def test_pause_until_holds_everyone_and_never_shortens(fake_time: FakeTime) -> None:
+    limiter = make(fake_time, RateLimit(requests=100, per_seconds=10))
+    start = fake_time.now
+    limiter.pause_until(start + 4)
+    limiter.pause_until(start + 1)  # an earlier deadline does not shorten the pause
+    await limiter.acquire()
+    assert fake_time.now == pytest.approx(start + 4)
+
+
+@pytest.mark.parametrize(
+    ("info", "pause"),
+    [
+        (RateLimitInfo(rate_limited=True, retry_after=3.0, interval=10.0), 3.0),
+        (RateLimitInfo(rate_limited=True, interval=10.0), 10.0),
+        (RateLimitInfo(rate_limited=True), 7.0),  # no hint: one whole configured window
+        (RateLimitInfo(remaining=0, interval=2.0), 2.0),
+        (RateLimitInfo(remaining=1, interval=2.0), 0.0),
+        (RateLimitInfo(), 0.0),
+    ],
+)
+async def test_feedback_pauses(fake_time: FakeTime, info: RateLimitInfo, pause: float) -> None:
+    limiter = make(fake_time, RateLimit(requests=100, per_seconds=7))
+    start = fake_time.now
+    limiter.feedback(info)
+    await limiter.acquire()
+    assert fake_time.now - start == pytest.approx(pause)
+    limiter.release()  # a no-op for the in-process limiter
+
+
+async def test_cancelled_waiter_does_not_block_the_queue(fake_time: FakeTime) -> None:
+    limiter = make(fake_time, RateLimit(requests=1, per_seconds=10, headroom=0, margin=0))
+    await limiter.acquire()
+    with anyio.move_on_after(0):  # cancelled while it would wait
+        await limiter.acquire()
+    limiter_times = []
+    await limiter.acquire()
+    limiter_times.append(fake_time.now)
+    assert limiter_times
