@@ -381,3 +381,25 @@ async def test_only_inputs_that_may_have_been_applied_are_looked_up(tmp_path: Pa
     assert report.reconciled == 0
     assert [(s.index, s.via) for s in report.results] == [(0, "batch")]
     assert [(f.index, f.category) for f in report.failures] == [(1, "CONFLICT")]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ids=st.lists(st.sampled_from([*(str(i) for i in range(1000, 1040)), "x", "y"]), max_size=150),
+    chunk_size=st.integers(1, 60),
+    concurrency=st.integers(1, 6),
+    seed=st.integers(0, 1000),
+)
+async def test_property_read_many_covers_every_id_once(
+    ids: list[str], chunk_size: int, concurrency: int, seed: int
+) -> None:
+    fake = FakePages(seed=seed)
+    await batch.create_many(fake, new_pages(40), poll=FAST)  # ids 1000..1039
+    fake.faults = Faults(error=0.2, asynchronous=0.4)
+    report = await batch.read_many(
+        fake, ids, chunk_size=chunk_size, concurrency=concurrency, poll=FAST, max_rounds=50
+    )
+    assert_covers(report, len(ids))
+    assert [s.id for s in report.results] == [i for i in ids if i not in ("x", "y")]
+    assert {f.category for f in report.failures} <= {"OBJECT_NOT_FOUND"}
+    assert report.failed == sum(i in ("x", "y") for i in ids)
