@@ -27,11 +27,14 @@ async def test_emulator_command_serves_until_interrupted() -> None:
         [*CLI, "emulator", "--port", "0", "--rate-limit", "none"], env=cli_env()
     ) as proc:
         assert proc.stdout is not None
+        seen = ""
         with anyio.fail_after(30):
             async for text in TextReceiveStream(proc.stdout):
-                if "listening on http://127.0.0.1:" in text:
+                seen += text
+                if "listening on http://127.0.0.1:" in seen and seen.endswith("\n"):
                     break
-            url = text.split("listening on ", 1)[1].split()[0]
+            assert "listening on " in seen, seen
+            url = seen.split("listening on ", 1)[1].split()[0]
             result = await hubpages("export", "--type", "site-pages", "--base-url", url)
             proc.send_signal(signal.SIGINT)
             assert await proc.wait() == 0
