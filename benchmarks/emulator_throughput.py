@@ -22,12 +22,11 @@ import time
 from collections.abc import Sequence
 
 import aiohttp
-import msgspec
 
 __all__ = ["main", "measure"]
 
 _LISTENING = re.compile(r"listening on (http://\S+)")
-_Page = msgspec.json.Decoder(dict[str, object])
+_AFTER = re.compile(rb'"paging":\{"next":\{"after":"([^"]+)"')
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -54,10 +53,10 @@ async def _walker(
             body = await resp.read()
             if resp.status != 200:
                 raise RuntimeError(f"emulator answered {resp.status}: {body[:200]!r}")
-        data = _Page.decode(body)
-        paging = data.get("paging")
-        nxt = paging.get("next") if isinstance(paging, dict) else None
-        after = nxt.get("after") if isinstance(nxt, dict) else None
+        # The cursor sits at the end of the body: find it there instead of decoding
+        # 100 pages, so the load generator stays cheaper than the server it measures.
+        m = _AFTER.search(body, max(0, len(body) - 4096))
+        after = m.group(1).decode() if m else None
         counts[0] += 1
         counts[1] += len(body)
 
