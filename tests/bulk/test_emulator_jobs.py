@@ -14,12 +14,13 @@ from hubpages_async.models import ContentFolder, Page
 from ._emu import FAST_POLL, fast_client, page_inputs, slug_counts
 
 N = 10_000
-FAULTS = "500=0.04,503=0.01,drop=0.02,cancel=0.05"
+FAULTS = "500=0.04,503=0.01,drop=0.02,cancel=0.1"
 
 
 async def test_ten_thousand_creates_through_faults_each_exactly_once() -> None:
-    """5% 5xx, 2% responses dropped after commit, CANCELED async batches and 429 bursts:
-    exactly the 10,000 expected pages, each once, and every input in the report."""
+    """5% 5xx, 2% responses dropped after commit, 10% of async batches CANCELED after a
+    prefix, and 429 bursts (50% for a few chunks, every 20 chunks): exactly the 10,000
+    expected pages, each once, and every input in the report."""
     async with Emulator(
         rate_limit=None, daily_limit=None, faults=FAULTS, fault_seed=6, async_batches=True
     ) as emu:
