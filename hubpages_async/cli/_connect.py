@@ -22,7 +22,7 @@ from ._args import TIERS, RateSpec
 from ._console import UsageError, note
 
 if TYPE_CHECKING:
-    from hubpages_async import HubPages
+    from hubpages_async import FoldersResource, HubPages, PagesResource
     from hubpages_async.emulator import Emulator
 
 __all__ = [
@@ -56,6 +56,14 @@ class Portal:
     label: str
     identity: str | None
     emulator: Emulator | None = None
+
+    def pages(self, kind: str) -> PagesResource:
+        """The client resource for ``site-pages`` or ``landing-pages``."""
+        return self.hs.site_pages if kind == "site-pages" else self.hs.landing_pages
+
+    def resource(self, kind: str) -> PagesResource | FoldersResource:
+        """The client resource for ``site-pages``, ``landing-pages`` or ``folders``."""
+        return self.hs.landing_pages.folders if kind == "folders" else self.pages(kind)
 
 
 def _identity(*parts: str) -> str:

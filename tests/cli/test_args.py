@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import sys
 
 import pytest
 
@@ -111,3 +112,10 @@ def test_resume_command_never_echoes_a_token(monkeypatch: pytest.MonkeyPatch) ->
     assert resume_command() == "hubpages migrate --to-token TOKEN --journal 'my job.db'"
     monkeypatch.setattr("sys.argv", ["x", "migrate", "--to-token=pat-na1-secret"])
     assert "secret" not in resume_command()
+
+
+def test_without_rich_the_cli_runs_without_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A None entry in sys.modules makes `import rich...` raise ImportError.
+    monkeypatch.setitem(sys.modules, "rich.progress", None)
+    assert not rich_available()
+    assert isinstance(make_progress(quiet=False, stream=_Tty()), NullProgress)

@@ -81,11 +81,9 @@ def _source(
         options["properties"] = list(args.property)
     if args.archived:
         options["archived"] = True
-    hs = portal.hs
-    if args.kind == "folders":
-        return hs.landing_pages.folders.export(**options)
-    resource = hs.site_pages if args.kind == "site-pages" else hs.landing_pages
-    return resource.export(shards=args.shards, **options)
+    if args.kind == "folders":  # folders are few: one cursor chain, no shards
+        return portal.resource("folders").export(**options)
+    return portal.resource(args.kind).export(shards=args.shards, **options)
 
 
 async def run(args: argparse.Namespace) -> int:

@@ -16,7 +16,6 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
@@ -37,13 +36,6 @@ class _Tally:
     updated: int = 0
     skipped: int = 0
     rejects: list[Reject] = field(default_factory=list)
-
-
-def _resource(portal: Portal, kind: Kind) -> Any:
-    hs = portal.hs
-    if kind == "folders":
-        return hs.landing_pages.folders
-    return hs.site_pages if kind == "site-pages" else hs.landing_pages
 
 
 def _select(path: Path, kind: Kind, *, with_id: bool | None, lines: array[int]) -> Iterator[Record]:
@@ -71,7 +63,7 @@ async def _job(
     """Run one bulk job (create or update) over the selected records."""
     from hubpages_async.journal import Journal
 
-    resource = _resource(portal, args.kind)
+    resource = portal.resource(args.kind)
     lines: array[int] = array("L")
     journal = None
     if args.journal_path is not None and portal.identity is not None:
@@ -156,7 +148,7 @@ async def run(args: argparse.Namespace) -> int:
             note(args, "no journal: the embedded emulator's pages end with this command")
             args.journal_path = args.resume_hint = None
             args.interrupt_note = "the embedded emulator's pages are gone"
-        await preflight(_resource(portal, args.kind))
+        await preflight(portal.resource(args.kind))
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
         # With --update-existing, lines carrying an id update; the rest are created.
         plan: list[tuple[str, bool | None, int]]

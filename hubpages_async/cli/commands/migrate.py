@@ -177,10 +177,6 @@ async def _folders(run: _Run, src: Portal, dst: Portal) -> None:
         await _create(run, folders_resource, "folders", "folder", inputs, len(inputs))
 
 
-def _resource(portal: Portal, kind: str) -> Any:
-    return portal.hs.site_pages if kind == "site-pages" else portal.hs.landing_pages
-
-
 @dataclass(slots=True)
 class _Relations:
     """What steps 3 and 4 need, gathered while step 2 streams the pages past.
@@ -214,8 +210,8 @@ class _Relations:
 
 async def _pages(run: _Run, src: Portal, dst: Portal, kind: str) -> None:
     """Steps 2-4 for one page type."""
-    source = _resource(src, kind)
-    target = _resource(dst, kind)
+    source = src.pages(kind)
+    target = dst.pages(kind)
     relations = _Relations()
 
     async def bases() -> AsyncIterator[Page]:
