@@ -146,6 +146,8 @@ class EmulatorApp:
                 if self.latency or self.jitter:
                     await asyncio.sleep(self.latency + self._latency_rng.uniform(0, self.jitter))
                 if fault in ERROR_KINDS:
+                    if fault == "429":
+                        self._limit_headers(headers)
                     raise _fault_error(int(fault or 0), principal.token_id)
                 if fault == "reset":
                     return _close(request, record)
@@ -188,6 +190,14 @@ class EmulatorApp:
             return web.Response(status=status, body=payload, headers=headers)
 
         return handle
+
+    def _limit_headers(self, headers: dict[str, str]) -> None:
+        """An injected 429 looks like a real ten-secondly refusal, headers included."""
+        rate = self.limiter.rate
+        headers.setdefault("X-HubSpot-RateLimit-Max", str(rate.requests if rate else 100))
+        window_ms = int(rate.window * 1000) if rate else 10_000
+        headers.setdefault("X-HubSpot-RateLimit-Interval-Milliseconds", str(window_ms))
+        headers["X-HubSpot-RateLimit-Remaining"] = "0"
 
     async def _stream(
         self,

@@ -129,3 +129,11 @@ async def test_same_seed_same_story_over_http(make_api: Any) -> None:
 async def test_latency_is_applied(make_api: Any) -> None:
     api = await make_api(rate_limit=None, latency=0.01, jitter=0.01)
     assert (await api.call("GET", "site-pages")).status == 200
+
+
+async def test_injected_429_carries_rate_headers(make_api: Any) -> None:
+    api = await make_api(rate_limit=None, faults="429=1.0")
+    r = await api.call("GET", "site-pages")
+    assert r.status == 429
+    assert r.headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
+    assert r.headers["X-HubSpot-RateLimit-Remaining"] == "0"
