@@ -257,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         choices=("site-pages", "landing-pages"),
         dest="kinds",
-        help="page types to copy (repeatable; default both). Folders always go first.",
+        help="page types to copy (repeatable; default both). With landing pages, "
+        "their folders are copied first.",
     )
     migrate.add_argument(
         "--journal",

@@ -431,7 +431,8 @@ async def _migrate(
         route = f"{src.identity}>{dst.identity}"
         state = _Run(journal, route, progress, args.chunk_size, args.concurrency)
         try:
-            await _folders(state, src, dst)
+            if "landing-pages" in kinds:  # only landing pages live in folders
+                await _folders(state, src, dst)
             for kind in kinds:
                 await _pages(state, src, dst, kind)
         finally:
