@@ -74,6 +74,7 @@ def test_filters_are_checked_before_sending() -> None:
     assert filters["state__eq"] == "DRAFT"
     assert filters["language__in"] == ["en", "fr"]
     assert filters["publishDate__gt"].year == 2024
+    assert parse_filters(["updatedAt__lt=2025-02-03"])["updatedAt__lt"].tzinfo is not None
     assert filters["translatedFromId__is_null"] is True
     for bad in ["nmae__eq=x", "name__gte=x", "publishDate__gt=yesterday", "noequals"]:
         with pytest.raises(UsageError):

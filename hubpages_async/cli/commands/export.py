@@ -6,7 +6,7 @@ import argparse
 import json
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import msgspec
@@ -40,7 +40,8 @@ def parse_filters(specs: list[str]) -> dict[str, Any]:
 
     Checked here against HubSpot's filter table, so a typo is a usage error before any
     request. A bare ``prop=value`` means equality, as in HubSpot's query string; values
-    of ``__in``/``__nin`` are comma-separated; dates are ISO 8601.
+    of ``__in``/``__nin`` are comma-separated; dates are ISO 8601 (UTC unless an offset
+    is given).
     """
     filters: dict[str, Any] = {}
     for spec in specs:
@@ -64,6 +65,8 @@ def parse_filters(specs: list[str]) -> dict[str, Any]:
         elif prop in DATE_PROPERTIES:
             try:
                 converted = datetime.fromisoformat(value)
+                if converted.tzinfo is None:  # a bare date or time means UTC, as HubSpot stores
+                    converted = converted.replace(tzinfo=UTC)
             except ValueError:
                 raise UsageError(
                     f"--filter {spec!r}: {value!r} is not an ISO 8601 date (2024-05-01T00:00:00Z)"
