@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace) -> int:
+    """Run the chosen subcommand."""
     from .commands import COMMANDS
 
     command = getattr(args, "command", "")

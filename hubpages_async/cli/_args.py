@@ -63,6 +63,7 @@ def parse_rate(text: str) -> RateSpec:
 
 
 def _positive(text: str) -> int:
+    """argparse type: an integer greater than zero."""
     try:
         value = int(text)
     except ValueError:
@@ -120,6 +121,7 @@ def _connection_options() -> argparse.ArgumentParser:
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    """The mutually exclusive ``--quiet``/``--verbose`` pair."""
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar and no notes on stderr"
@@ -130,6 +132,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_bulk_options(parser: argparse.ArgumentParser, *, default_concurrency: int) -> None:
+    """``--chunk-size`` and ``--concurrency`` of the batch jobs."""
     parser.add_argument(
         "--chunk-size",
         type=_positive,

@@ -67,11 +67,13 @@ class Portal:
 
 
 def _identity(*parts: str) -> str:
+    """A short, stable, non-reversible name for a portal (never the token itself)."""
     digest = hashlib.sha256("\0".join(("hubpages-journal", *parts)).encode()).hexdigest()
     return digest[:16]
 
 
 def _is_loopback(url: str) -> bool:
+    """True for localhost and loopback addresses (a local emulator needs no token)."""
     host = urlsplit(url).hostname or ""
     if host == "localhost":
         return True

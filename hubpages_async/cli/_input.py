@@ -76,6 +76,7 @@ class InputProblem:
     field: str | None = None
 
     def __str__(self) -> str:
+        """``line 3, field 'name': expected str | null, got int``."""
         where = f"line {self.line}" if self.line else "file"
         if self.field:
             where += f", field {self.field!r}"
@@ -129,6 +130,7 @@ def _translate_validation(err: msgspec.ValidationError, line: int, kind: Kind) -
 
 
 def _translate_decode(err: msgspec.DecodeError, line: int) -> InputProblem:
+    """A message for JSON that does not parse at all."""
     text = str(err)
     pos = _BYTE_POS.search(text)
     detail = text.removeprefix("JSON is malformed: ")
@@ -168,6 +170,7 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
 
 
 def _decode(raw: bytes, number: int, kind: Kind) -> Record | InputProblem:
+    """One line -> a record, or the problem that names its line and field."""
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -63,6 +63,7 @@ def atomic_writer(path: Path | str) -> Iterator[IO[bytes]]:
 
 
 def _umask() -> int:
+    """The process umask (read by setting and restoring it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -69,6 +69,7 @@ class _RichProgress:
     """An overall bar per phase, drawn by rich on stderr."""
 
     def __init__(self, stream: TextIO, stats: StatsSource | None) -> None:
+        """Start drawing on ``stream``; ``stats`` feeds the health column."""
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -83,11 +84,15 @@ class _RichProgress:
         stats_source = stats
 
         class _Rate(ProgressColumn):
+            """Items per second (rich's own speed column counts bytes)."""
+
             def render(self, task: Task) -> Text:
                 speed = task.finished_speed or task.speed
                 return Text(f"{speed:,.0f}/s" if speed else "--/s", style="cyan")
 
         class _Health(ProgressColumn):
+            """Failures, retries, 429s and rate-limit waits."""
+
             # Read at render time (rich refreshes ~10x/s) so waits show while they last.
             def render(self, task: Task) -> Text:
                 failed = int(task.fields.get("failed", 0))
@@ -114,18 +119,21 @@ class _RichProgress:
         self._bar.start()
 
     def start(self, description: str, total: int | None) -> None:
+        """Add a bar for the next phase (the previous one stays, finished)."""
         if self._task is not None:
             self._bar.stop_task(self._task)
         self._failed = 0
         self._task = self._bar.add_task(description, total=total, failed=0)
 
     def advance(self, succeeded: int = 0, failed: int = 0) -> None:
+        """Move the current bar on."""
         if self._task is None:
             return
         self._failed += failed
         self._bar.update(self._task, advance=succeeded + failed, failed=self._failed)
 
     def close(self) -> None:
+        """Stop the live display (leaves the final bars on screen)."""
         self._bar.stop()
 
 
@@ -137,6 +145,7 @@ class BulkCounter:
     """
 
     def __init__(self, progress: Progress) -> None:
+        """Count into ``progress``."""
         self._progress = progress
         self._ok = 0
         self._failed = 0

@@ -65,6 +65,7 @@ async def run(args: argparse.Namespace) -> int:
         ) as hs:
 
             def portal_stats() -> dict[str, float]:
+                """The client counters, for the bar and the summary."""
                 return stats_of(hs)
 
             progress = make_progress(quiet=args.quiet, stats=portal_stats)

@@ -31,6 +31,7 @@ _LIST_OPERATORS: Final = frozenset({"in", "nin", "not_in"})
 
 
 def _camel(name: str) -> str:
+    """``publish_date`` -> ``publishDate`` (filters accept Python or HubSpot names)."""
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 

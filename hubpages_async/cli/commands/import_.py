@@ -115,6 +115,7 @@ def _attach_inputs(path: Path, rejects: list[Reject]) -> list[Reject]:
 
 
 def _default_beside(path: Path, suffix: str) -> Path:
+    """``pages.jsonl`` + suffix, in the input's directory."""
     return path.with_name(path.name + suffix)
 
 

@@ -83,9 +83,11 @@ class _Run:
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     def step(self, name: str) -> _Step:
+        """The counts of step ``name`` (created on first use)."""
         return self.steps.setdefault(name, _Step())
 
     def fail(self, step: str, source_id: str | None, category: str, message: str) -> None:
+        """Record one item that could not be migrated."""
         self.step(step).failed += 1
         self.failures.append(
             {"step": step, "sourceId": source_id, "category": category, "message": message}
@@ -98,6 +100,7 @@ def _key(kind: str) -> Callable[[Any], str]:
 
 
 def _source_id(key: str) -> str:
+    """``"site-pages:123"`` -> ``"123"``."""
     return key.split(":", 1)[1]
 
 
@@ -118,6 +121,7 @@ async def _create(
     counter = BulkCounter(run.progress)
 
     def on_progress(event: Any) -> None:
+        """Advance the bar and note the new ids of the chunk just done."""
         counter(event)
         for outcome in event.chunk.succeeded:  # journal skips carry their old result id
             if outcome.id is not None:
@@ -141,6 +145,7 @@ async def _create(
 
 
 def _depth(folder: ContentFolder, by_id: dict[str, ContentFolder]) -> int:
+    """How many ancestors a folder has among the source folders (cycles stop)."""
     depth, seen = 0, set()
     parent = folder.parent_folder_id
     while isinstance(parent, int) and str(parent) in by_id and parent not in seen:
@@ -215,6 +220,7 @@ async def _pages(run: _Run, src: Portal, dst: Portal, kind: str) -> None:
     relations = _Relations()
 
     async def bases() -> AsyncIterator[Page]:
+        """The pages created in step 2, relations noted on the way."""
         async for page in source.list():
             if relations.sort(page):
                 yield _for_destination(run, page)
@@ -281,6 +287,7 @@ async def _ab_variants(
     """Step 3: recreate each variant on its master's copy, then copy its content over."""
 
     async def copy(variant: Page) -> str:
+        """Recreate one variant; return its new id."""
         master_source = masters.get(str(variant.ab_test_id))
         master = run.ids.get(f"{kind}:{master_source}") if master_source else None
         if master is None:
@@ -312,6 +319,7 @@ async def _language_groups(
     """Step 4: attach each translation to its primary's copy."""
 
     async def attach(translation: tuple[str, str, str]) -> str:
+        """Attach one translation; return its new id."""
         page_id, language, primary_source = translation
         new_id = run.ids.get(f"{kind}:{page_id}")
         primary = run.ids.get(f"{kind}:{primary_source}")
@@ -338,11 +346,13 @@ class _SkipError(Exception):
     """An item that cannot be migrated because something it depends on failed."""
 
     def __init__(self, category: str, message: str) -> None:
+        """``category`` goes to the failures file like HubSpot's categories."""
         super().__init__(message)
         self.category = category
 
 
 def _destination_token(args: argparse.Namespace) -> str:
+    """The destination token from ``--to-token`` or ``--to-token-env``."""
     if args.to_token:
         return str(args.to_token)
     if args.to_token_env:
