@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import signal
+import subprocess
 
 import anyio
 import pytest
@@ -47,3 +50,33 @@ async def test_help_exits_0(argv: list[str]) -> None:
     result = await hubpages(*argv)
     assert result.code == 0
     assert "usage: hubpages" in result.stdout
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    # stderr is a real pseudo-terminal here: the rich bar is drawn there, and stdout
+    # (a pipe) still gets only the summary.
+    master, slave = pty.openpty()
+    with subprocess.Popen(
+        [*CLI, "demo", "--pages", "200", "--rate-limit", "none"],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=cli_env({"TERM": "xterm"}),
+    ) as proc:
+        os.close(slave)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO once the child has closed the terminal
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        os.close(master)
+        stdout = proc.stdout.read().decode() if proc.stdout else ""
+        assert proc.wait(timeout=60) == 0
+    text = drawn.decode(errors="replace")
+    assert "200/200" in text
+    assert "fail 0 retry 0 429s 0" in text
+    assert "fail 0" not in stdout
+    assert "result: OK" in stdout
