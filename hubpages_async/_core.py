@@ -175,8 +175,9 @@ class Core:
             try:
                 raw = await self._send(method, url, path, token, query, data)
                 result = self._decipher(raw, response_type, method, path)
-            except errors.AuthenticationError:
+            except errors.AuthenticationError as exc:
                 self.stats.failures += 1
+                self._scrub(exc)
                 if not reauthenticated and await self._refresh_token(token):
                     reauthenticated = True
                     attempt -= 1  # a fresh token is a new first attempt

@@ -52,6 +52,11 @@ class Transport:
         # Explicit timeouts: the whole request, and the connect phase on its own (a
         # connect timeout proves the request was never sent).
         self.timeout = aiohttp.ClientTimeout(total=timeout, connect=min(timeout, 10.0))
+        if session is not None and trace_configs:
+            # aiohttp fixes trace configs when a session is created; ours would be ignored.
+            raise errors.ValidationError(
+                "trace_configs", "pass them to your own ClientSession when you give a session"
+            )
         self._external = session
         self._trace_configs = list(trace_configs or [])
         self._max_connections = max_connections

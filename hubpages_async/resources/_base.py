@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -16,6 +15,7 @@ from ..pagination import AsyncPager, list_params
 
 if TYPE_CHECKING:
     from .._core import Core
+    from ..batch import BatchReport
 
 __all__ = [
     "Resource",
@@ -77,11 +77,6 @@ def strip_fields(obj: M, fields: Iterable[str]) -> M:
 def archived_param(value: bool | None) -> list[tuple[str, str]]:
     """The ``archived`` query parameter, when given."""
     return [] if value is None else [("archived", "true" if value else "false")]
-
-
-def _bulk(module: str) -> Any:
-    # Imported on first use: the bulk modules import the resources (avoid a cycle).
-    return importlib.import_module(f"hubpages_async.{module}")
 
 
 class Resource(Generic[M, V]):
@@ -257,29 +252,53 @@ class Resource(Generic[M, V]):
         return result
 
     # -- bulk layer (hubpages_async.batch / hubpages_async.export) ----------------------
+    # Imported on first use: the bulk modules build on the resources, not the reverse.
 
-    async def create_many(self, inputs: Iterable[Any] | AsyncIterable[Any], **kwargs: Any) -> Any:
-        """Create any number of objects in chunked batch requests; see ``batch.create_many``."""
-        return await _bulk("batch").create_many(self, inputs, **kwargs)
+    async def create_many(
+        self, inputs: Iterable[Any] | AsyncIterable[Any], **kwargs: Any
+    ) -> BatchReport[Any]:
+        """Create any number of objects in chunked batch requests, each exactly once
+        (see :func:`hubpages_async.batch.create_many` for ``chunk_size``, ``concurrency``,
+        ``journal``, ``key``, ``on_progress``)::
 
-    async def read_many(self, ids: Iterable[Any] | AsyncIterable[Any], **kwargs: Any) -> Any:
-        """Read any number of objects by id; see ``batch.read_many``."""
-        return await _bulk("batch").read_many(self, ids, **kwargs)
+            report = await hs.site_pages.create_many(pages, journal="import.sqlite")
+        """
+        from .. import batch
 
-    async def update_many(self, inputs: Iterable[Any] | AsyncIterable[Any], **kwargs: Any) -> Any:
-        """Update any number of objects (each with ``id`` set); see ``batch.update_many``."""
-        return await _bulk("batch").update_many(self, inputs, **kwargs)
+        return await batch.create_many(self, inputs, **kwargs)
 
-    async def archive_many(self, ids: Iterable[Any] | AsyncIterable[Any], **kwargs: Any) -> Any:
-        """Delete any number of objects by id; see ``batch.archive_many``."""
-        return await _bulk("batch").archive_many(self, ids, **kwargs)
+    async def read_many(
+        self, ids: Iterable[str] | AsyncIterable[str], **kwargs: Any
+    ) -> BatchReport[Any]:
+        """Read any number of objects by id; see :func:`hubpages_async.batch.read_many`."""
+        from .. import batch
 
-    def export(self, *, shards: int = 1, **list_kwargs: Any) -> AsyncIterator[Any]:
-        """Every object matching the list filters, fetched over ``shards`` parallel
-        cursors; see ``export.export``::
+        return await batch.read_many(self, ids, **kwargs)
+
+    async def update_many(
+        self, inputs: Iterable[Any] | AsyncIterable[Any], **kwargs: Any
+    ) -> BatchReport[Any]:
+        """Update any number of objects (each with ``id`` set); see
+        :func:`hubpages_async.batch.update_many`."""
+        from .. import batch
+
+        return await batch.update_many(self, inputs, **kwargs)
+
+    async def archive_many(
+        self, ids: Iterable[str] | AsyncIterable[str], **kwargs: Any
+    ) -> BatchReport[Any]:
+        """Delete any number of objects by id; see :func:`hubpages_async.batch.archive_many`."""
+        from .. import batch
+
+        return await batch.archive_many(self, ids, **kwargs)
+
+    def export(self, *, shards: int = 1, **list_kwargs: Any) -> AsyncIterator[M]:
+        """Every object matching the ``list`` filters, fetched over ``shards`` parallel
+        cursors (see :func:`hubpages_async.export.export`)::
 
             async for page in hs.site_pages.export(shards=4, state__eq="DRAFT"):
                 ...
         """
-        result: AsyncIterator[Any] = _bulk("export").export(self, shards=shards, **list_kwargs)
-        return result
+        from .. import export
+
+        return export.export(self, shards=shards, **list_kwargs)

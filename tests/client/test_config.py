@@ -135,3 +135,11 @@ def test_absolute_urls_must_stay_on_the_base_host() -> None:
         core.resolve("http://evil.example.com/steal")
     with pytest.raises(errors.ValidationError):
         core.resolve("https://127.0.0.1:8000/x")  # another scheme is another origin
+
+
+async def test_trace_configs_with_a_caller_session_are_refused() -> None:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(errors.ValidationError, match="trace_configs"):
+            HubPages(FAKE_TOKEN, session=session, trace_configs=[aiohttp.TraceConfig()])

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from hubpages_async import HubPages
-from hubpages_async.models import Page
+from hubpages_async.models import ContentFolder, Page
 
 from ._scenario import exercise_everything, exercise_folders, exercise_pages
 from ._support import FAKE_TOKEN
@@ -139,3 +139,21 @@ async def test_request_escape_hatch(emulator: Any) -> None:
         )
         assert absolute.name == "A"
         assert await hs.request("GET", "/cms/v3/pages/site-pages", params={"limit": "1"}) is None
+
+
+async def test_bulk_delegations_reach_the_bulk_layer(emulator: Any) -> None:
+    async with HubPages(FAKE_TOKEN, base_url=emulator.url) as hs:
+        pages = [Page(name=f"B{i}", template_path="t/p.html", slug=f"bulk-{i}") for i in range(5)]
+        created = await hs.site_pages.create_many(pages, chunk_size=2)
+        assert created.ok
+        assert created.succeeded == 5
+        ids = [i for i in created.ids if i]
+        assert len((await hs.site_pages.read_many(ids)).items) == 5
+        updates = [Page(id=i, html_title="bulk") for i in ids]
+        assert (await hs.site_pages.update_many(updates)).succeeded == 5
+        exported = [p async for p in hs.site_pages.export(shards=2)]
+        assert sorted(p.id for p in exported if p.id) == sorted(ids)
+        assert (await hs.site_pages.archive_many(ids)).succeeded == 5
+        folders = await hs.landing_pages.folders.create_many([ContentFolder(name="F")])
+        assert folders.succeeded == 1
+    assert emulator.store.pages("site-pages") == []
