@@ -7,6 +7,7 @@ pending draft edits, language groups and A/B pairs (used by ``--seed-pages``).
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -132,8 +133,24 @@ def _section(
     }
 
 
+_POOL_SIZE = 64
+
+
+@functools.cache
+def _style_pool(breakpoints: bool) -> tuple[dict[str, Any], ...]:
+    """Pre-built styles shared (never mutated) by many pages: seeding stays fast and lean."""
+    rng = random.Random(f"styles-{breakpoints}")
+    return tuple(_styles(rng, breakpoints=breakpoints) for _ in range(_POOL_SIZE))
+
+
+@functools.cache
+def _paragraphs() -> tuple[str, ...]:
+    rng = random.Random("paragraphs")
+    return tuple(" ".join(rng.choices(_WORDS, k=40)) for _ in range(_POOL_SIZE))
+
+
 def _layout(i: int, rng: random.Random, title: str) -> dict[str, Any]:
-    plain = _styles(rng)
+    plain = _style_pool(False)[rng.randrange(_POOL_SIZE)]
     module = _section(
         f"widget_{i}_1",
         "Rich text",
@@ -142,7 +159,7 @@ def _layout(i: int, rng: random.Random, title: str) -> dict[str, Any]:
         # The spec types every params value as an object (Map<String, Object>).
         params={
             "body": {
-                "html": f"<h1>{title}</h1><p>" + " ".join(rng.choices(_WORDS, k=40)) + "</p>",
+                "html": f"<h1>{title}</h1><p>{_paragraphs()[rng.randrange(_POOL_SIZE)]}</p>",
                 "path": "@hubspot/rich_text",
                 "schema_version": 2,
             },
@@ -150,7 +167,7 @@ def _layout(i: int, rng: random.Random, title: str) -> dict[str, Any]:
         },
         styles=plain,
     )
-    area_styles = _styles(rng, breakpoints=True)
+    area_styles = _style_pool(True)[rng.randrange(_POOL_SIZE)]
     area = _section("dnd_area", "Main section", rng, kind="cell", params={}, styles=area_styles)
     area["rows"] = [{"0": module}]
     area["rowMetaData"] = [{"cssClass": "dnd-section", "styles": plain}]
