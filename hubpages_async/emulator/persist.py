@@ -8,6 +8,7 @@ in flight. Every record is stored as msgspec JSON keyed by (portal, kind, id).
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 import msgspec
 
@@ -43,6 +44,7 @@ class SqlitePersistence:
         folder_dec = msgspec.json.Decoder(FolderRecord)
         max_id = 0
         max_rev = 0
+        latest: datetime | None = None
         on_change, self.store.on_change = self.store.on_change, None
         try:
             for portal_id, kind, _id, data in self._db.execute(
@@ -59,6 +61,9 @@ class SqlitePersistence:
                     portal.pages[kind].load(prec)
                     revs = [int(v.id) for v in prec.revisions if isinstance(v.id, str)]
                     max_id = max(max_id, prec.id)
+                    created = prec.live.created
+                    if isinstance(created, datetime) and (latest is None or created > latest):
+                        latest = created
                     for attr in ("ab_test_id",):
                         value = getattr(prec.live, attr)
                         if isinstance(value, str) and value.isdigit():
@@ -67,7 +72,7 @@ class SqlitePersistence:
         finally:
             self.store.on_change = on_change
         if max_id:
-            self.store.bump_counters(max_id, max_rev)
+            self.store.bump_counters(max_id, max_rev, latest)
 
     def flush(self) -> None:
         """Write every record changed since the last flush."""

@@ -207,8 +207,14 @@ class Store:
         """A fresh revision id."""
         return str(next(self._revision_ids))
 
-    def bump_counters(self, max_id: int, max_revision: int) -> None:
-        """Continue numbering after ids loaded from a state file."""
+    def bump_counters(self, max_id: int, max_revision: int, latest: datetime | None = None) -> None:
+        """Continue numbering (and time) after records loaded from a state file.
+
+        Creation times must keep growing with ids (listings rely on it) even if the
+        wall clock is now behind the newest stored page.
+        """
+        if latest is not None and latest > self._last_now:
+            self._last_now = latest
         self._ids = itertools.count(max(max_id + 1, next(self._ids)))
         self._revision_ids = itertools.count(max(max_revision + 1, next(self._revision_ids)))
 

@@ -66,9 +66,17 @@ def _ms(dt: datetime) -> int:
     lo=st.integers(0, 60),
     span=st.integers(0, 60),
     ops=st.sampled_from([("gte", "lt"), ("gt", "lte"), ("eq", None), (None, None)]),
+    only_names=st.sampled_from([None, "a", "a,B"]),
 )
 def test_created_order_walk_matches_brute_force(
-    gaps: list[int], names: list[str], limit: int, desc: bool, lo: int, span: int, ops: Any
+    gaps: list[int],
+    names: list[str],
+    limit: int,
+    desc: bool,
+    lo: int,
+    span: int,
+    ops: Any,
+    only_names: str | None,
 ) -> None:
     objs = _build(gaps, names)
     low, high = _ms(_T0) + lo, _ms(_T0) + lo + span
@@ -80,12 +88,15 @@ def test_created_order_walk_matches_brute_force(
         params[f"createdAt__{lower_op}"] = str(low)
     if upper_op:
         params[f"createdAt__{upper_op}"] = str(high)
+    if only_names:
+        params["name__in"] = only_names
 
     def keep(o: _Obj) -> bool:
         c = _ms(o.created)
         checks = {"gte": c >= low, "gt": c > low, "eq": c == low, None: True}
         upper = {"lt": c < high, "lte": c <= high, None: True}
-        return checks[lower_op] and upper[upper_op]
+        named = only_names is None or o.name in only_names.split(",")
+        return checks[lower_op] and upper[upper_op] and named
 
     expected = sorted((i for i, o in objs.items() if keep(o)), reverse=desc)
     got, totals = _walk(objs, params)
