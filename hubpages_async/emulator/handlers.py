@@ -99,6 +99,8 @@ class _Collection(Protocol):
 
     live_ids: list[int]
     deleted_ids: list[int]
+    version: int
+    query_cache: dict[Any, tuple[int, list[tuple[list[Any], int]]]]
 
     @property
     def records(self) -> Mapping[int, Any]: ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -287,66 +288,83 @@ def _sort_value(obj: Any, attr: str) -> list[Any]:
     return [1, v]
 
 
-def _match(obj: Any, f: _Filter) -> bool:
-    v = _value(obj, f.attr)
-    op = f.op
+Predicate = Callable[[Any], bool]
+_ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "eq": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def _compile(f: _Filter) -> Predicate:
+    """Turn one filter into a predicate over stored objects (built once per request)."""
+    attr, op = f.attr, f.op
+
+    def get(obj: Any) -> Any:
+        v = getattr(obj, attr, None)
+        return None if v is UNSET else v
+
     if op == "is_null":
-        return v is None or v == ""
+        return lambda o: get(o) in (None, "")
     if op == "not_null":
-        return v is not None and v != ""
-    values: list[Any]
-    if f.prop in _CI_PROPS and isinstance(v, str):
-        # HubSpot's quirk: abStatus values are lower case, the guide filters on MASTER.
-        v = v.lower()
-        values = [str(x).lower() for x in f.values]
-    else:
-        values = f.values
-    if f.prop == "language" and isinstance(v, str):
-        # language__in takes bare languages ("de"); a page in "de-at" belongs to "de".
-        return op == "in" and (v in values or v.split("-")[0] in values)
-    if v is None:
-        return op in ("ne", "nin", "not_like")
-    if isinstance(v, int) and not isinstance(v, bool) and f.attr in _DATE_ATTRS:
-        x = values[0]
-        if op == "eq":
-            return bool(v == x)
-        if op == "gt":
-            return bool(v > x)
-        if op == "gte":
-            return bool(v >= x)
-        if op == "lt":
-            return bool(v < x)
-        if op == "lte":
-            return bool(v <= x)
+        return lambda o: get(o) not in (None, "")
+    if attr in _DATE_ATTRS:
+        dates = frozenset(f.values)
         if op == "in":
-            return v in values
-        return False
-    s = str(v)
+            return lambda o: isinstance(v := get(o), datetime) and _ms(v) in dates
+        found, bound = _ORDER.get(op), f.values[0]
+        if found is None:
+            return lambda o: False
+        by_date: Callable[[Any, Any], bool] = found
+        return lambda o: isinstance(v := get(o), datetime) and by_date(_ms(v), bound)
+    # HubSpot's quirk: abStatus values are lower case, the guide filters on MASTER.
+    fold = f.prop in _CI_PROPS
+    values = [str(x).lower() if fold else str(x) for x in f.values]
+    vset = frozenset(values)
+    x = values[0] if values else ""
+
+    def text(o: Any) -> str | None:
+        v = get(o)
+        if v is None:
+            return None
+        return str(v).lower() if fold else str(v)
+
+    if f.prop == "language":
+        # language__in takes bare languages ("de"); a page in "de-at" belongs to "de".
+        return lambda o: (t := text(o)) is not None and (t in vset or t.split("-")[0] in vset)
+    if op in ("ne", "nin", "not_like"):
+        # A missing value is "not equal" to anything.
+        if op == "ne":
+            return lambda o: (t := text(o)) is None or t != x
+        if op == "nin":
+            return lambda o: (t := text(o)) is None or t not in vset
+        return lambda o: (t := text(o)) is None or x not in t
     if op == "eq":
-        return s == str(values[0])
-    if op == "ne":
-        return s != str(values[0])
+        return lambda o: text(o) == x
     if op == "in":
-        return s in values
-    if op == "nin":
-        return s not in values
+        return lambda o: text(o) in vset
     if op == "contains":
-        return str(values[0]) in s
+        return lambda o: (t := text(o)) is not None and x in t
     if op == "icontains":
-        return str(values[0]).casefold() in s.casefold()
-    if op == "not_like":
-        return str(values[0]) not in s
+        folded = x.casefold()
+        return lambda o: (t := text(o)) is not None and folded in t.casefold()
     if op == "startswith":
-        return s.startswith(str(values[0]))
-    if op in ("gt", "gte", "lt", "lte"):
-        x = str(values[0])
-        return {"gt": s > x, "gte": s >= x, "lt": s < x, "lte": s <= x}[op]
-    return False
+        return lambda o: (t := text(o)) is not None and t.startswith(x)
+    found = _ORDER.get(op)
+    if found is None:
+        return lambda o: False
+    by_text: Callable[[Any, Any], bool] = found
+    return lambda o: (t := text(o)) is not None and by_text(t, x)
 
 
 class _Coll(Protocol):
     live_ids: list[int]
     deleted_ids: list[int]
+    #: bumped on every change; keys the cache of sorted matches below
+    version: int
+    query_cache: dict[Any, tuple[int, list[tuple[list[Any], int]]]]
 
 
 def _cmp(a: list[Any], b: list[Any], dirs: Sequence[bool]) -> int:
@@ -358,7 +376,7 @@ def _cmp(a: list[Any], b: list[Any], dirs: Sequence[bool]) -> int:
 
 
 def _created_order(
-    q: ListQuery, ids: list[int], get_obj: Callable[[int], Any]
+    q: ListQuery, coll: _Coll, ids: list[int], get_obj: Callable[[int], Any]
 ) -> tuple[list[int], int, str | None]:
     """A createdAt-ordered list without sorting, and without a full scan.
 
@@ -384,7 +402,14 @@ def _created_order(
         if f.op in ("lt", "lte", "eq"):
             hi = min(hi, bisect.bisect_left(ids, v + (f.op != "lt"), key=created))
     if others:
-        span = [i for i in ids[lo:hi] if all(_match(get_obj(i), f) for f in others)]
+        key = (q.archived, "span", lo, hi, tuple((f.attr, f.op, tuple(f.values)) for f in others))
+        hit = coll.query_cache.get(key)
+        if hit is not None and hit[0] == coll.version:
+            span = [i for _, i in hit[1]]
+        else:
+            preds = [_compile(f) for f in others]
+            span = [i for i in ids[lo:hi] if all(p(get_obj(i)) for p in preds)]
+            _remember(coll, key, [([], i) for i in span])
         lo, hi = 0, len(span)
     else:
         span = ids
@@ -410,6 +435,44 @@ def _created_order(
     return page, total, nxt
 
 
+_CACHED_QUERIES: Final = 8
+
+
+def _sorted_matches(
+    q: ListQuery, coll: _Coll, ids: list[int], get_obj: Callable[[int], Any]
+) -> list[tuple[list[Any], int]]:
+    """(sort key, id) of every match, in order; reused while the collection is unchanged.
+
+    A cursor walk asks the same question once per page: caching the sorted answer per
+    collection version turns an O(n log n) per page into one per walk.
+    """
+    key = (q.archived, q.sort_spec, tuple((f.attr, f.op, tuple(f.values)) for f in q.filters))
+    hit = coll.query_cache.get(key)
+    if hit is not None and hit[0] == coll.version:
+        return hit[1]
+    matched: list[tuple[list[Any], int]] = []
+    preds = [_compile(f) for f in q.filters]
+    attrs = [a for a, _ in q.sort]
+    for i in ids:
+        obj = get_obj(i)
+        if all(p(obj) for p in preds):
+            matched.append(([_sort_value(obj, a) for a in attrs], i))
+    dirs = [d for _, d in q.sort]
+    # Stable multi-key sort: id last (in the first key's direction, so "-createdAt" is
+    # newest first even within one millisecond), then each key from last to first.
+    matched.sort(key=lambda t: t[1], reverse=dirs[0])
+    for pos in range(len(attrs) - 1, -1, -1):
+        matched.sort(key=lambda t, p=pos: t[0][p], reverse=dirs[pos])  # type: ignore[misc]
+    _remember(coll, key, matched)
+    return matched
+
+
+def _remember(coll: _Coll, key: Any, matched: list[tuple[list[Any], int]]) -> None:
+    if len(coll.query_cache) >= _CACHED_QUERIES:
+        coll.query_cache.pop(next(iter(coll.query_cache)))
+    coll.query_cache[key] = (coll.version, matched)
+
+
 def run_query(
     q: ListQuery,
     coll: _Coll,
@@ -418,22 +481,11 @@ def run_query(
     """Return (ids of this page, total matches, next cursor or None)."""
     ids = coll.deleted_ids if q.archived else coll.live_ids
     if q.by_created:
-        return _created_order(q, ids, get_obj)
+        return _created_order(q, coll, ids, get_obj)
 
-    matched: list[tuple[list[Any], int]] = []
-    filters = q.filters
-    attrs = [a for a, _ in q.sort]
-    for i in ids:
-        obj = get_obj(i)
-        if all(_match(obj, f) for f in filters):
-            matched.append(([_sort_value(obj, a) for a in attrs], i))
     dirs = [d for _, d in q.sort]
-    # Stable multi-key sort: id last (in the first key's direction, so "-createdAt" is
-    # newest first even within one millisecond), then each key from last to first.
     id_desc = dirs[0]
-    matched.sort(key=lambda t: t[1], reverse=id_desc)
-    for pos in range(len(attrs) - 1, -1, -1):
-        matched.sort(key=lambda t, p=pos: t[0][p], reverse=dirs[pos])  # type: ignore[misc]
+    matched = _sorted_matches(q, coll, ids, get_obj)
     start = 0
     if q.after is not None:
         ckey, cid = q.after

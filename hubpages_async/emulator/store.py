@@ -344,6 +344,9 @@ class _Records(Generic[R]):
         self.records: dict[int, R] = {}
         self.live_ids: list[int] = []
         self.deleted_ids: list[int] = []
+        #: bumped on every change: list queries cache sorted answers per version
+        self.version = 0
+        self.query_cache: dict[Any, tuple[int, list[tuple[list[Any], int]]]] = {}
 
     def get(self, object_id: str | int, *, archived: bool = False) -> R:
         """The record with that id (deleted ones only when ``archived``), else 404."""
@@ -357,10 +360,12 @@ class _Records(Generic[R]):
         return rec
 
     def _add(self, rec: R) -> None:
+        self.version += 1
         self.records[rec.id] = rec
         bisect.insort(self.deleted_ids if rec.deleted else self.live_ids, rec.id)
 
     def _mark_deleted(self, rec: R) -> None:
+        self.version += 1
         rec.deleted = True
         i = bisect.bisect_left(self.live_ids, rec.id)
         if i < len(self.live_ids) and self.live_ids[i] == rec.id:
@@ -452,7 +457,8 @@ class PageCollection(_Records[PageRecord]):
         return out
 
     # -- writing ---------------------------------------------------------------------
-    def _touch(self, rec: PageRecord, *, draft_only: bool = False) -> None:
+    def _touch(self, rec: PageRecord) -> None:
+        self.version += 1
         self._cache.pop(rec.id, None)
         self.store.changed(self.portal.id, self.kind, rec)
 
@@ -706,6 +712,7 @@ class FolderCollection(_Records[FolderRecord]):
         return data
 
     def _record(self, rec: FolderRecord) -> None:
+        self.version += 1
         rec.revisions.append(
             ContentFolderVersion(
                 id=self.store.next_revision_id(),

@@ -317,3 +317,20 @@ async def test_seeded_portal_is_realistic(make_api: Any) -> None:
     )
     listed = await _walk(api, {})
     assert len(listed) == len(pages)
+
+
+async def test_sorted_walk_sees_changes_made_between_pages(api: Api) -> None:
+    """The per-version cache of sorted answers never serves a stale page."""
+    for name in ["d", "b", "f"]:
+        await api.create(name=name)
+    r = await api.call("GET", "site-pages", params={"sort": "name", "limit": "1"})
+    assert [p["name"] for p in r.body["results"]] == ["b"]
+    await api.create(name="c")  # sorts after the cursor: must appear
+    cursor = r.body["paging"]["next"]["after"]
+    r = await api.call("GET", "site-pages", params={"sort": "name", "limit": "1", "after": cursor})
+    assert [p["name"] for p in r.body["results"]] == ["c"]
+    page_d = (await api.call("GET", "site-pages", params={"name__eq": "d"})).body["results"][0]
+    await api.call("PATCH", f"site-pages/{page_d['id']}", json={"name": "e"})
+    cursor = r.body["paging"]["next"]["after"]
+    r = await api.call("GET", "site-pages", params={"sort": "name", "limit": "5", "after": cursor})
+    assert [p["name"] for p in r.body["results"]] == ["e", "f"]

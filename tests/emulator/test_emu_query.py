@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,8 @@ class _Obj:
 class _Coll:
     live_ids: list[int]
     deleted_ids: list[int]
+    version: int = 0
+    query_cache: dict[Any, Any] = field(default_factory=dict)
 
 
 def _walk(objs: dict[int, _Obj], params: dict[str, str]) -> tuple[list[int], set[int]]:
