@@ -115,6 +115,16 @@ class Limiter(Protocol):
     waited; ``release`` is called once that request has been answered (or failed);
     ``pause_until`` holds every request back until a ``time.monotonic()`` deadline;
     ``feedback`` receives the rate-limit headers of every answer.
+
+    A limiter shared between processes implements the same four methods, e.g.::
+
+        class RedisLimiter:
+            async def acquire(self) -> float: ...  # e.g. a sorted set of send times per token
+            def release(self) -> None: ...
+            def pause_until(self, deadline: float) -> None: ...
+            def feedback(self, info: RateLimitInfo) -> None: ...
+
+        async with HubPages(token, limiter=RedisLimiter(...)) as hs: ...
     """
 
     async def acquire(self) -> float: ...

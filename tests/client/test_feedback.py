@@ -1,0 +1,45 @@
+"""Server feedback the client acts on: the rate-limit headers, and batch status links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hubpages_async import HubPages, RateLimit
+from hubpages_async.models import BatchResponse, Page
+
+from ._support import FAKE_TOKEN
+
+
+@pytest.mark.parametrize("emulator_kwargs", [{"rate_limit": "5/1s", "daily_limit": None}])
+async def test_remaining_zero_pauses_before_the_server_has_to_refuse(emulator: Any) -> None:
+    # The client's own limiter is far too generous; only the server's
+    # X-HubSpot-RateLimit-Remaining: 0 (and its interval header) holds it back.
+    generous = RateLimit(requests=1000, per_seconds=1.0)
+    async with HubPages(FAKE_TOKEN, base_url=emulator.url, rate_limit=generous) as hs:
+        for _ in range(8):
+            await hs.site_pages.list(limit=1)
+        assert hs.stats.rate_limited_429 == 0
+        assert hs.stats.throttle_waits >= 1
+    assert [r.status for r in emulator.request_log] == [200] * 8
+
+
+@pytest.mark.parametrize("emulator_kwargs", [{"rate_limit": None, "async_batches": True}])
+async def test_request_polls_an_absolute_batch_status_link(emulator: Any) -> None:
+    async with HubPages(FAKE_TOKEN, base_url=emulator.url) as hs:
+        pending = await hs.site_pages.batch_create(
+            [Page(name="A", template_path="t/a.html", slug="a")]
+        )
+        assert not pending.is_terminal
+        url = pending.poll_url
+        assert url is not None
+        assert url.startswith(emulator.url)
+        statuses = []
+        for _ in range(5):
+            current = await hs.request("GET", url, response_type=BatchResponse[Page])
+            statuses.append(current.status)
+            if current.is_terminal:
+                break
+        assert statuses[-1] == "COMPLETE"
+        assert current.results[0].slug == "a"
