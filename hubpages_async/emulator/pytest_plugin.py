@@ -10,7 +10,10 @@ arguments and closes them all at teardown::
     async def test_flaky(emulator_factory):
         emu = await emulator_factory(faults="503=0.2", fault_seed=7, rate_limit=None)
 
-Both are async fixtures run by anyio (asyncio backend; aiohttp is asyncio-only).
+Both are async fixtures run by anyio's pytest plugin (installed with anyio): use them
+from tests marked ``@pytest.mark.anyio`` or with ``anyio_mode = "auto"``, on the asyncio
+backend (aiohttp is asyncio-only). Assertions can read ``emu.store`` (pages, drafts,
+revisions, folders per portal) and ``emu.request_log`` (every accepted request).
 """
 
 from __future__ import annotations
