@@ -9,6 +9,7 @@ fault draw -> latency -> error faults (before any change) / ``reset`` -> handler
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 import uuid
@@ -27,6 +28,8 @@ from .limits import RateLimit, RateLimiter, parse_rate_limit
 from .store import Store
 
 __all__ = ["PREFIXES", "EmulatorApp", "RequestRecord"]
+
+_log = logging.getLogger(__name__)
 
 #: The documented prefix and its date-versioned twin (the new official SDK uses the latter).
 PREFIXES: Final = ("/cms/v3/pages", "/cms/pages/2026-03")
@@ -170,6 +173,14 @@ class EmulatorApp:
                 record.status = err.status
                 headers.update(err.headers)
                 return _error_response(err, headers)
+            except (web.HTTPException, asyncio.CancelledError):
+                raise
+            except Exception:
+                # An emulator bug still answers like HubSpot would: a JSON 500.
+                _log.exception("emulator error in %s %s", request.method, request.path)
+                record.status = 500
+                bug = ApiError(500, "INTERNAL_ERROR", f"internal emulator error in {operation}")
+                return _error_response(bug, headers)
             finally:
                 if writes and self.after_write is not None:
                     self.after_write()
