@@ -4,6 +4,8 @@ The cursor is opaque to clients (urlsafe base64 of JSON) and holds the sort spec
 sort key and id of the last page returned. The next page starts strictly after that key
 in the (sort key, id) total order, so a walk never repeats a page and never skips one
 that existed throughout, even when pages are created or deleted between requests.
+(A page *updated* during a walk sorted by ``updatedAt`` or ``name`` moves in that order,
+so it can be met twice or not at all; HubSpot documents nothing there either.)
 
 ``limit`` defaults to 100 and is clamped to ``MAX_LIMIT`` (100): HubSpot documents no
 maximum, and a clamp keeps cursor-following clients working where a 400 would not.
