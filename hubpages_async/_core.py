@@ -184,37 +184,53 @@ class Core:
                     continue
                 raise
             except (errors.APIStatusError, errors.APIConnectionError) as exc:
-                self.stats.failures += 1
-                self._scrub(exc)
-                decision = decide(
-                    self.config.retry, exc, attempt=attempt, idempotent=idempotent, rng=self.rng
-                )
-                if decision.outcome_unknown:
-                    self.stats.outcome_unknown += 1
-                    log.warning("%s %s: %s; outcome unknown, not retried", method, path, exc)
-                    raise errors.OutcomeUnknownError(
-                        method=method, path=path, body=body, cause=exc
-                    ) from exc
-                if not decision.retry:
-                    raise
-                if not self.budget.withdraw():
-                    self.stats.retry_budget_exhausted += 1
-                    log.warning("%s %s: %s; retry budget exhausted", method, path, decision.reason)
-                    raise
-                self.stats.retries += 1
-                log.warning(
-                    "%s %s: %s; retry %d of %d in %.2fs",
-                    method,
-                    path,
-                    decision.reason,
-                    attempt,
-                    self.config.retry.max_attempts - 1,
-                    decision.delay,
-                )
-                await self.sleep(decision.delay)
+                delay = self._after_failure(exc, method, path, body, attempt, idempotent)
+                await self.sleep(delay)
                 continue
             self.budget.deposit()
             return result
+
+    def _after_failure(
+        self,
+        exc: errors.APIStatusError | errors.APIConnectionError,
+        method: str,
+        path: str,
+        body: Any,
+        attempt: int,
+        idempotent: bool,
+    ) -> float:
+        """The backoff before the next attempt, or raise (the error itself, or
+        ``OutcomeUnknownError`` when a non-idempotent request may have been applied)."""
+        self.stats.failures += 1
+        self._scrub(exc)
+        decision = decide(
+            self.config.retry, exc, attempt=attempt, idempotent=idempotent, rng=self.rng
+        )
+        if decision.outcome_unknown:
+            self.stats.outcome_unknown += 1
+            log.warning("%s %s: %s; outcome unknown, not retried", method, path, exc)
+            raise errors.OutcomeUnknownError(
+                method=method, path=path, body=body, cause=exc
+            ) from exc
+        if not decision.retry:
+            raise exc
+        # A rolling-window 429 is not a failing server: the pause gate already holds every
+        # request back, so it does not spend the budget meant to stop retry storms.
+        if not isinstance(exc, errors.RateLimitError) and not self.budget.withdraw():
+            self.stats.retry_budget_exhausted += 1
+            log.warning("%s %s: %s; retry budget exhausted", method, path, decision.reason)
+            raise exc
+        self.stats.retries += 1
+        log.warning(
+            "%s %s: %s; retry %d of %d in %.2fs",
+            method,
+            path,
+            decision.reason,
+            attempt,
+            self.config.retry.max_attempts - 1,
+            decision.delay,
+        )
+        return decision.delay
 
     async def _send(
         self,

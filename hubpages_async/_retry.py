@@ -32,6 +32,7 @@ class RetryPolicy:
     ``max_attempts`` counts the first try. The budget starts with ``budget`` retry
     tokens; each retry spends one and each success earns back ``budget_credit``, so
     sustained failure stops retrying while occasional failure is always retried.
+    Rolling-window 429s do not spend it: the shared pause gate already paces them.
     """
 
     max_attempts: int = 5

@@ -255,3 +255,17 @@ async def test_the_token_never_appears_in_logs_or_errors(
     everything = caplog.text + "\n".join(texts)
     assert FAKE_TOKEN not in everything
     assert FAKE_TOKEN[-12:] not in everything
+
+
+async def test_rate_limit_retries_do_not_spend_the_retry_budget(
+    emulator: Any, make_client: ClientFactory
+) -> None:
+    async with make_client(retry=RetryPolicy(base_delay=0.001, budget=0)) as hs:
+        emulator.faults = "429=1.0"
+        clear_faults_on_backoff(hs, emulator)
+        await hs.site_pages.list(limit=1)
+        assert hs.stats.retries == 1
+        emulator.faults = "500=1.0"
+        with pytest.raises(errors.ServerError):
+            await hs.site_pages.list(limit=1)
+        assert hs.stats.retry_budget_exhausted == 1
