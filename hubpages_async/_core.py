@@ -244,10 +244,16 @@ class Core:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = "application/json"
-        assert self._capacity is not None
+        capacity = self._capacity
+        assert capacity is not None
         # Concurrency first, then the rate slot: a slot taken long before the send
-        # would let sends bunch up on the server's clock.
-        async with self._capacity:
+        # would let sends bunch up on the server's clock. The non-blocking attempt
+        # first spares the common, uncontended case a trip through the event loop.
+        try:
+            capacity.acquire_nowait()
+        except anyio.WouldBlock:
+            await capacity.acquire()
+        try:
             waited = await self.limiter.acquire()
             if waited > 0:
                 self.stats.throttle_waits += 1
@@ -260,6 +266,8 @@ class Core:
                 )
             finally:
                 self.limiter.release()
+        finally:
+            capacity.release()
 
     def _decipher(self, raw: RawResponse, response_type: Any, method: str, path: str) -> Any:
         try:

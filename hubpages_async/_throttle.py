@@ -181,7 +181,8 @@ class SlidingWindowLimiter:
     async def acquire(self) -> float:
         """Wait until one more send keeps every window within the limit; record it."""
         if self._lock is None:  # created lazily, inside the running event loop
-            self._lock = anyio.Lock()
+            # fast_acquire: an uncontended lock costs no trip through the event loop.
+            self._lock = anyio.Lock(fast_acquire=True)
         waited = 0.0
         async with self._lock:
             while True:
