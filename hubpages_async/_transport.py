@@ -30,6 +30,54 @@ class RawResponse:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    kinds: tuple[type[BaseException], ...]
+    error: type[errors.APIConnectionError]
+    what: str
+    request_sent: bool = True
+    retryable: bool = True
+
+
+#: aiohttp failure -> our error, first match wins (subclasses before their bases).
+_RULES: tuple[_Rule, ...] = (
+    _Rule((aiohttp.ConnectionTimeoutError,), errors.APITimeoutError, "timed out connecting", False),
+    _Rule(
+        (aiohttp.ServerTimeoutError, TimeoutError),
+        errors.APITimeoutError,
+        "timed out waiting for the answer",
+    ),
+    # Retrying will not fix a certificate: surface it at once.
+    _Rule(
+        (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError),
+        errors.APIConnectionError,
+        "TLS failure",
+        request_sent=False,
+        retryable=False,
+    ),
+    # Connection refused, DNS failure...: nothing was written to a server.
+    _Rule((aiohttp.ClientConnectorError,), errors.APIConnectionError, "cannot connect", False),
+    # Reset, disconnect, truncated body: the server may have seen the request.
+    _Rule((aiohttp.ClientError,), errors.APIConnectionError, "connection failed"),
+)
+
+
+def translate(exc: BaseException, method: str, path: str) -> errors.APIConnectionError:
+    """Our error for an aiohttp (or timeout) failure; the caller chains ``exc``."""
+    for rule in _RULES:
+        if isinstance(exc, rule.kinds):
+            break
+    else:
+        rule = _RULES[-1]
+    return rule.error(
+        f"{method} {path}: {rule.what}: {type(exc).__name__}: {exc}",
+        method=method,
+        path=path,
+        request_sent=rule.request_sent,
+        retryable=rule.retryable,
+    )
+
+
 def _lower(headers: CIMultiDictProxy[str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items()}
 
@@ -111,40 +159,5 @@ class Transport:
             ) as resp:
                 body = await resp.read()
                 return RawResponse(resp.status, _lower(resp.headers), body)
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise errors.APITimeoutError(
-                f"{method} {path}: timed out connecting",
-                method=method,
-                path=path,
-                request_sent=False,
-            ) from exc
-        except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
-            raise errors.APITimeoutError(
-                f"{method} {path}: timed out waiting for the answer",
-                method=method,
-                path=path,
-            ) from exc
-        except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
-            # Retrying will not fix a certificate; surface it at once.
-            raise errors.APIConnectionError(
-                f"{method} {path}: TLS failure: {exc}",
-                method=method,
-                path=path,
-                request_sent=False,
-                retryable=False,
-            ) from exc
-        except aiohttp.ClientConnectorError as exc:
-            # Connection refused, DNS failure...: nothing was written to a server.
-            raise errors.APIConnectionError(
-                f"{method} {path}: cannot connect: {exc.os_error or exc}",
-                method=method,
-                path=path,
-                request_sent=False,
-            ) from exc
-        except aiohttp.ClientError as exc:
-            # Reset, disconnect, truncated body: the server may have seen the request.
-            raise errors.APIConnectionError(
-                f"{method} {path}: connection failed: {type(exc).__name__}: {exc}",
-                method=method,
-                path=path,
-            ) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise translate(exc, method, path) from exc
