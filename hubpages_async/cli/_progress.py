@@ -88,6 +88,8 @@ class _RichProgress:
 
             def render(self, task: Task) -> Text:
                 speed = task.finished_speed or task.speed
+                if not speed and task.elapsed:  # too quick for rich's sampled speed
+                    speed = task.completed / task.elapsed
                 return Text(f"{speed:,.0f}/s" if speed else "--/s", style="cyan")
 
         class _Health(ProgressColumn):
@@ -120,8 +122,7 @@ class _RichProgress:
 
     def start(self, description: str, total: int | None) -> None:
         """Add a bar for the next phase (the previous one stays, finished)."""
-        if self._task is not None:
-            self._bar.stop_task(self._task)
+        self._finish_phase()
         self._failed = 0
         self._task = self._bar.add_task(description, total=total, failed=0)
 
@@ -132,8 +133,19 @@ class _RichProgress:
         self._failed += failed
         self._bar.update(self._task, advance=succeeded + failed, failed=self._failed)
 
+    def _finish_phase(self) -> None:
+        """Mark the current phase complete, even if its total was an estimate.
+
+        (A migrate step's count includes A/B variants that a later step creates.)
+        """
+        if self._task is not None:
+            self._bar.update(self._task, total=self._bar.tasks[-1].completed)
+            self._bar.stop_task(self._task)
+            self._task = None
+
     def close(self) -> None:
         """Stop the live display (leaves the final bars on screen)."""
+        self._finish_phase()
         self._bar.stop()
 
 

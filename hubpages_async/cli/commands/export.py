@@ -22,7 +22,7 @@ from hubpages_async._filters import (
 from .._connect import Portal, open_portal, stats_of
 from .._console import UsageError, note
 from .._output import atomic_writer
-from .._progress import make_progress
+from .._progress import NullProgress, make_progress
 
 __all__ = ["parse_filters", "run"]
 
@@ -76,15 +76,27 @@ def parse_filters(specs: list[str]) -> dict[str, Any]:
     return filters
 
 
-def _source(
-    portal: Portal, args: argparse.Namespace, filters: dict[str, Any]
-) -> AsyncIterator[Any]:
-    """The async iterator of records to write, sharded for pages."""
+def _options(args: argparse.Namespace, filters: dict[str, Any]) -> dict[str, Any]:
+    """List keyword arguments: the filters plus ``--property`` and ``--archived``."""
     options: dict[str, Any] = dict(filters)
     if args.property:
         options["properties"] = list(args.property)
     if args.archived:
         options["archived"] = True
+    return options
+
+
+async def _total(portal: Portal, args: argparse.Namespace, filters: dict[str, Any]) -> int | None:
+    """How many records match, from a one-item list (for the bar's ETA), if HubSpot says."""
+    first = await portal.resource(args.kind).list(limit=1, **_options(args, filters))
+    return first.total if isinstance(first.total, int) else None
+
+
+def _source(
+    portal: Portal, args: argparse.Namespace, filters: dict[str, Any]
+) -> AsyncIterator[Any]:
+    """The async iterator of records to write, sharded for pages."""
+    options = _options(args, filters)
     if args.kind == "folders":  # folders are few: one cursor chain, no shards
         return portal.resource("folders").export(**options)
     return portal.resource(args.kind).export(shards=args.shards, **options)
@@ -99,7 +111,9 @@ async def run(args: argparse.Namespace) -> int:
     count = 0
     async with open_portal(args) as portal:
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
-        progress.start(f"export {args.kind}", None)
+        # The count costs one request: only worth it when a bar will show the ETA.
+        shown = not isinstance(progress, NullProgress)
+        progress.start("export", await _total(portal, args, filters) if shown else None)
         try:
             with atomic_writer(args.output) as out:
                 async for record in _source(portal, args, filters):

@@ -161,7 +161,7 @@ async def run(args: argparse.Namespace) -> int:
             plan = [("create", None, summary.records)]
         try:
             for operation, with_id, total in plan:
-                progress.start(f"{operation} {args.kind}", total)
+                progress.start(operation, total)
                 await _job(portal, args, path, operation, with_id, progress, tally)
         finally:
             progress.close()

@@ -99,6 +99,13 @@ def _key(kind: str) -> Callable[[Any], str]:
     return lambda record: f"{kind}:{record.id}"
 
 
+def _label(step: str) -> str:
+    """A short bar label: ``site-pages-ab-variants`` -> ``site A/B`` (the bar is narrow)."""
+    return (
+        step.replace("-pages", "").replace("-ab-variants", " A/B").replace("-languages", " langs")
+    )
+
+
 def _source_id(key: str) -> str:
     """``"site-pages:123"`` -> ``"123"``."""
     return key.split(":", 1)[1]
@@ -127,7 +134,7 @@ async def _create(
             if outcome.id is not None:
                 run.ids[f"{kind}:{_source_id(outcome.key)}"] = str(outcome.id)
 
-    run.progress.start(step, total)
+    run.progress.start(_label(step), total)
     report = await resource.create_many(
         records,
         chunk_size=run.chunk_size,
@@ -252,7 +259,7 @@ async def _single_steps(
         return
     journal = Journal(run.journal_path, job=f"migrate-{step}@{run.route}")
     await journal.open("migrate")
-    run.progress.start(step, total)
+    run.progress.start(_label(step), total)
     counts = run.step(step)
     try:
         for index, (key, item) in enumerate(items):
