@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from pathlib import Path
 
 import anyio
@@ -89,6 +90,20 @@ async def test_migrate_remaps_folders_translations_and_ab_pairs(tmp_path: Path) 
         assert all(step["done"] == 0 for step in steps.values())
         assert len(store.pages("site-pages", portal=2)) == len(site)
         assert len(store.folders(portal=2)) == 2
+
+        # As if a run died between sending the A/B and language calls and recording
+        # them: the rerun must find what was done instead of doing it twice.
+        with sqlite3.connect(tmp_path / "migrate.journal") as db:
+            reopened = db.execute(
+                "UPDATE entries SET state = 'pending' WHERE job LIKE '%ab-variants%'"
+                " OR job LIKE '%languages%'"
+            ).rowcount
+        assert reopened == 2
+        again = await hubpages(*argv, env=env)
+        assert again.code == 0, again.stderr
+        site_after = store.pages("site-pages", portal=2)
+        assert len(site_after) == len(site)
+        assert sum(p.ab_status == "variant" for p in site_after) == 1
 
 
 async def test_migrate_needs_a_destination_token(tmp_path: Path) -> None:

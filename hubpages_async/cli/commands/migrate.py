@@ -20,13 +20,13 @@ import argparse
 import json
 import os
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import msgspec
 
-from hubpages_async import errors
+from hubpages_async import PagesResource, errors
 from hubpages_async.journal import Journal
 from hubpages_async.models import UNSET, ContentFolder, Page
 
@@ -252,9 +252,13 @@ async def _single_steps(
     step: str,
     items: Iterable[tuple[str, Any]],
     total: int,
-    action: Callable[[Any], Any],
+    action: Callable[[Any, bool], Awaitable[str]],
 ) -> None:
-    """Run one non-batch call per item under the journal (key -> resulting id)."""
+    """Run one non-batch call per item under the journal (key -> resulting id).
+
+    ``action(item, again)`` gets ``again=True`` when a previous run started the item
+    and did not finish it: the action must then check what that run already did.
+    """
     if not total:
         return
     journal = Journal(run.journal_path, job=f"migrate-{step}@{run.route}")
@@ -272,7 +276,7 @@ async def _single_steps(
                 continue
             await journal.mark_pending([(key, index)])
             try:
-                result_id = await action(item)
+                result_id = await action(item, seen is not None)
             except (_SkipError, errors.HubPagesError) as exc:  # reported, not fatal
                 category = getattr(exc, "category", None) or type(exc).__name__
                 await journal.record([], [(key, index, str(category), str(exc))])
@@ -289,17 +293,19 @@ async def _single_steps(
 
 
 async def _ab_variants(
-    run: _Run, target: Any, kind: str, variants: list[Page], masters: dict[str, str]
+    run: _Run, target: PagesResource, kind: str, variants: list[Page], masters: dict[str, str]
 ) -> None:
     """Step 3: recreate each variant on its master's copy, then copy its content over."""
 
-    async def copy(variant: Page) -> str:
+    async def copy(variant: Page, again: bool) -> str:
         """Recreate one variant; return its new id."""
         master_source = masters.get(str(variant.ab_test_id))
         master = run.ids.get(f"{kind}:{master_source}") if master_source else None
         if master is None:
             raise _SkipError("MASTER_MISSING", "the A/B test's original page was not copied")
-        created = await target.create_ab_variation(master, str(variant.name or "Variation"))
+        created = await _existing_variant(target, master) if again else None
+        if created is None:
+            created = await target.create_ab_variation(master, str(variant.name or "Variation"))
         # The variation shares the master's URL: HubSpot decides slug and test fields.
         content = msgspec.structs.replace(
             _for_destination(run, variant), id=UNSET, slug=UNSET, domain=UNSET, state=UNSET
@@ -316,22 +322,36 @@ async def _ab_variants(
     )
 
 
+async def _existing_variant(target: PagesResource, master: str) -> Page | None:
+    """The variant an interrupted run may already have created on ``master``."""
+    test_id = (await target.get(master)).ab_test_id
+    if not isinstance(test_id, str) or not test_id:
+        return None
+    async for page in target.list(ab_test_id__eq=test_id):
+        status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
+        if page.id != master and status in _VARIANT_STATUSES:
+            return page
+    return None
+
+
 async def _language_groups(
     run: _Run,
-    target: Any,
+    target: PagesResource,
     kind: str,
     translations: list[tuple[str, str, str]],
     languages: dict[str, str | None],
 ) -> None:
     """Step 4: attach each translation to its primary's copy."""
 
-    async def attach(translation: tuple[str, str, str]) -> str:
+    async def attach(translation: tuple[str, str, str], again: bool) -> str:
         """Attach one translation; return its new id."""
         page_id, language, primary_source = translation
         new_id = run.ids.get(f"{kind}:{page_id}")
         primary = run.ids.get(f"{kind}:{primary_source}")
         if new_id is None or primary is None:
             raise _SkipError("PAGE_MISSING", "the page or its primary was not copied")
+        if again and (await target.get(new_id)).translated_from_id == primary:
+            return new_id  # the interrupted run attached it already
         await target.attach_to_language_group(
             new_id,
             language=language,
