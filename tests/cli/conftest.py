@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ import anyio
 import pytest
 
 from hubpages_async.emulator import Emulator
+from hubpages_async.emulator.pytest_plugin import EmulatorFactory
 
 CLI = [sys.executable, "-m", "hubpages_async.cli"]
 
@@ -55,7 +56,7 @@ async def run_python(
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    """An emulator on 127.0.0.1, no rate limit (speed belongs to benchmarks)."""
-    async with Emulator(host="127.0.0.1", port=0, rate_limit=None) as emu:
-        yield emu
+async def emulator(emulator_factory: EmulatorFactory) -> Emulator:
+    """An emulator on 127.0.0.1 (the plugin's factory), no rate limit: speed belongs
+    to the benchmarks."""
+    return await emulator_factory(host="127.0.0.1", port=0, rate_limit=None)
