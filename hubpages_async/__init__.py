@@ -16,7 +16,7 @@ from ._config import ClientConfig
 from ._core import ClientStats
 from ._retry import RetryPolicy
 from ._sansio import RateLimitInfo
-from ._throttle import Limiter, RateLimit, SlidingWindowLimiter
+from ._throttle import Limiter, RateLimit, SlidingWindowLimiter, SteadyLimiter
 from .models import BatchResponse, CollectionResponse, ContentFolder, Page, PageVersion
 from .pagination import AsyncPager
 from .resources import FoldersResource, LandingPagesResource, PagesResource
@@ -41,6 +41,7 @@ __all__ = [
     "RateLimitInfo",
     "RetryPolicy",
     "SlidingWindowLimiter",
+    "SteadyLimiter",
     "__version__",
     "errors",
     "models",

@@ -8,7 +8,11 @@ It also carries the shared pause gate: a rolling-window 429, or
 ``X-HubSpot-RateLimit-Remaining: 0``, makes every request wait (``Retry-After`` if
 sent, else the window length from ``X-HubSpot-RateLimit-Interval-Milliseconds``).
 
-Anything implementing :class:`Limiter` can replace it, e.g. a limiter shared between
+:class:`SteadyLimiter` is the alternative for jobs that share the quota with live
+traffic: aiolimiter's leaky bucket, sized so that it is exact on its own, meters
+requests out evenly instead of spending a whole window's budget at once.
+
+Anything implementing :class:`Limiter` can replace them, e.g. a limiter shared between
 processes through Redis or a lock file.
 """
 
@@ -24,11 +28,12 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol, runtime_checkable
 
 import anyio
+from aiolimiter import AsyncLimiter
 
 from . import errors
 from ._sansio import RateLimitInfo
 
-__all__ = ["Limiter", "RateLimit", "SlidingWindowLimiter"]
+__all__ = ["Limiter", "RateLimit", "SlidingWindowLimiter", "SteadyLimiter"]
 
 log = logging.getLogger("hubpages_async")
 
@@ -215,3 +220,43 @@ class SlidingWindowLimiter:
                 pause,
             )
             self.pause_until(self._clock() + pause)
+
+
+class SteadyLimiter(SlidingWindowLimiter):
+    """A :class:`Limiter` that meters requests out evenly rather than in bursts.
+
+    It is aiolimiter's leaky bucket, sized to be exact by itself: a bucket that holds
+    ``burst`` and drains at ``(N - burst) / W`` admits at most ``burst + (N - burst)
+    = N`` requests in any window of ``W`` seconds (a plain ``AsyncLimiter(N, W)``
+    holds N *and* drains at N/W, so it admits up to 2N). The price is the opening
+    burst: a short job finishes sooner under :class:`SlidingWindowLimiter`, which may
+    spend the whole window's quota at once. Choose this one when a job shares the
+    app's quota with live traffic (a web app's own calls) and must leave it room at
+    every moment. The pause gate and header feedback are the same as the default's.
+    It reads the event loop's clock, so it takes no injected clock.
+
+    >>> limiter = SteadyLimiter(RateLimit.tier("professional"), burst=5)
+    """
+
+    def __init__(self, rate: RateLimit | None = None, *, burst: int = 1) -> None:
+        super().__init__(rate)
+        if not 1 <= burst <= max(1, self._limit - 1):
+            raise errors.ValidationError(
+                "burst", f"must be between 1 and {max(1, self._limit - 1)} (the limit less one)"
+            )
+        self._burst = burst
+        self._bucket: AsyncLimiter | None = None
+
+    def __repr__(self) -> str:
+        return f"SteadyLimiter({self._limit} per {self._window:g}s, burst {self._burst})"
+
+    async def acquire(self) -> float:
+        """Wait out any pause, then for room in the bucket."""
+        if self._bucket is None:  # aiolimiter binds to the running loop: create it here
+            drain = max(self._limit - self._burst, 1)
+            self._bucket = AsyncLimiter(self._burst, self._window * self._burst / drain)
+        started = self._clock()
+        while (pause := self._paused_until - self._clock()) > 0:
+            await self._sleep(pause)
+        await self._bucket.acquire()
+        return self._clock() - started

@@ -8,7 +8,14 @@ from typing import Any
 import anyio
 import pytest
 
-from hubpages_async import HubPages, RateLimit, RetryPolicy, SlidingWindowLimiter, errors
+from hubpages_async import (
+    HubPages,
+    RateLimit,
+    RetryPolicy,
+    SlidingWindowLimiter,
+    SteadyLimiter,
+    errors,
+)
 
 from ._support import FAKE_TOKEN
 
@@ -48,6 +55,27 @@ async def test_200_concurrent_calls_never_exceed_the_window(emulator: Any) -> No
     assert len(times) == 200
     assert all(r.status == 200 for r in emulator.request_log)
     assert max_in_window(times, 1.0) <= 100
+
+
+@pytest.mark.parametrize(
+    "emulator_kwargs", [{"rate_limit": "100/1s", "daily_limit": None}], ids=["100-per-1s"]
+)
+async def test_steady_limiter_meters_200_concurrent_calls_within_the_window(
+    emulator: Any,
+) -> None:
+    # The aiolimiter-based alternative: exact on its own, and no burst beyond ``burst``.
+    limiter = SteadyLimiter(RateLimit(requests=100, per_seconds=1.0, margin=0.5), burst=10)
+    async with HubPages(
+        FAKE_TOKEN, base_url=emulator.url, limiter=limiter, max_concurrency=200
+    ) as hs:
+        await fan_out([hs], 200)
+        assert hs.stats.rate_limited_429 == 0
+        assert hs.stats.retries == 0
+    times = sorted(r.time for r in emulator.request_log)
+    assert len(times) == 200
+    assert max_in_window(times, 1.0) <= 100
+    # Metered, not bursty: well under the limit lands in any tenth of a second.
+    assert max_in_window(times, 0.1) <= 30
 
 
 @pytest.mark.parametrize(

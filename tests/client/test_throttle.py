@@ -3,13 +3,15 @@ window, keeps arrival order, and pauses everyone on server feedback."""
 
 from __future__ import annotations
 
+import time
+
 import anyio
 import anyio.lowlevel
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubpages_async import Limiter, RateLimit, SlidingWindowLimiter, errors
+from hubpages_async import Limiter, RateLimit, SlidingWindowLimiter, SteadyLimiter, errors
 from hubpages_async._sansio import RateLimitInfo
 
 from ._support import FakeTime
@@ -200,3 +202,24 @@ async def test_cancelled_waiter_does_not_block_the_queue(fake_time: FakeTime) ->
     await limiter.acquire()
     limiter_times.append(fake_time.now)
     assert limiter_times
+
+
+def test_steady_limiter_refuses_a_burst_that_leaves_no_drain() -> None:
+    with pytest.raises(errors.ValidationError, match="burst"):
+        SteadyLimiter(RateLimit(requests=10, per_seconds=1, headroom=0), burst=10)
+    assert isinstance(SteadyLimiter(RateLimit(requests=1, per_seconds=1)), Limiter)
+
+
+async def test_steady_limiter_is_exact_and_even_on_the_loop_clock() -> None:
+    # aiolimiter reads the event loop's clock, so this one runs in (short) real time.
+    rate = RateLimit(requests=20, per_seconds=0.5, headroom=0, margin=0)
+    limiter = SteadyLimiter(rate, burst=2)
+    sent: list[float] = []
+    for _ in range(50):
+        await limiter.acquire()
+        sent.append(time.monotonic())
+    for i in range(len(sent) - rate.requests):
+        assert sent[i + rate.requests] - sent[i] >= rate.per_seconds - 1e-3
+    # No burst beyond ``burst`` plus what drains meanwhile (the log alone sends 20 at once).
+    densest = max(sum(1 for u in sent if t <= u < t + 0.05) for t in sent)
+    assert densest <= 6
