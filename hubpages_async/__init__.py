@@ -10,13 +10,15 @@
 
 from __future__ import annotations
 
-from . import errors, models
+from . import errors, models, recipes
 from ._client import HubPages
 from ._config import ClientConfig
 from ._core import ClientStats
 from ._retry import RetryPolicy
 from ._sansio import RateLimitInfo
 from ._throttle import Limiter, RateLimit, SlidingWindowLimiter, SteadyLimiter
+from .batch import BatchProgress, BatchReport, Failed, PollPolicy, Succeeded
+from .journal import Journal
 from .models import BatchResponse, CollectionResponse, ContentFolder, Page, PageVersion
 from .pagination import AsyncPager
 from .resources import FoldersResource, LandingPagesResource, PagesResource
@@ -25,24 +27,31 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AsyncPager",
+    "BatchProgress",
+    "BatchReport",
     "BatchResponse",
     "ClientConfig",
     "ClientStats",
     "CollectionResponse",
     "ContentFolder",
+    "Failed",
     "FoldersResource",
     "HubPages",
+    "Journal",
     "LandingPagesResource",
     "Limiter",
     "Page",
     "PageVersion",
     "PagesResource",
+    "PollPolicy",
     "RateLimit",
     "RateLimitInfo",
     "RetryPolicy",
     "SlidingWindowLimiter",
     "SteadyLimiter",
+    "Succeeded",
     "__version__",
     "errors",
     "models",
+    "recipes",
 ]
