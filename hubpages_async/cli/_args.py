@@ -237,10 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
         "portal to another, remapping folder ids, language groups (translatedFromId) and "
         "A/B pairs to the new ids. Resumable: rerun with the same --journal.",
     )
-    migrate.add_argument(
+    source = migrate.add_mutually_exclusive_group()
+    source.add_argument(
         "--from-token-env",
         metavar="NAME",
         help="variable holding the source portal's token (default: --token-env)",
+    )
+    source.add_argument(
+        "--from-token",
+        metavar="TOKEN",
+        help="source token itself (visible to other users in process lists: "
+        "prefer --from-token-env)",
     )
     dest = migrate.add_mutually_exclusive_group()
     dest.add_argument(

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: Options whose value is a secret: never echoed, even in a resume hint.
-_SECRET_OPTIONS: Final = ("--to-token",)
+_SECRET_OPTIONS: Final = ("--to-token", "--from-token")
 
 EXIT_OK: Final = 0
 #: Some inputs failed (the summary says how many and where they are).

@@ -111,7 +111,9 @@ def test_resume_command_never_echoes_a_token(monkeypatch: pytest.MonkeyPatch) ->
         "sys.argv", ["x", "migrate", "--to-token", "pat-na1-secret", "--journal", "my job.db"]
     )
     assert resume_command() == "hubpages migrate --to-token TOKEN --journal 'my job.db'"
-    monkeypatch.setattr("sys.argv", ["x", "migrate", "--to-token=pat-na1-secret"])
+    monkeypatch.setattr(
+        "sys.argv", ["x", "migrate", "--to-token=pat-na1-secret", "--from-token", "sb-secret"]
+    )
     assert "secret" not in resume_command()
 
 

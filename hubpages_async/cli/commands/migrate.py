@@ -393,11 +393,12 @@ def _destination_token(args: argparse.Namespace) -> str:
 async def run(args: argparse.Namespace) -> int:
     """Copy everything, print the JSON summary, write failures next to the journal."""
     from_env = args.from_token_env or args.token_env
+    source_token = args.from_token or token_from_env(from_env)
     kinds = args.kinds or ["landing-pages", "site-pages"]
     no_destination = not (args.to_token or args.to_token_env)
-    if token_from_env(from_env) is None and no_destination and not args.base_url:
+    if source_token is None and no_destination and not args.base_url:
         return await _run_embedded(args, kinds)
-    if token_from_env(from_env) is None:
+    if source_token is None:
         raise UsageError(
             f"migrate needs the source portal's token in ${from_env} (--from-token-env NAME)"
         )
@@ -407,7 +408,8 @@ async def run(args: argparse.Namespace) -> int:
     }
     args.resume_hint = resume_command()
     args.interrupt_note = f"finished steps and chunks are recorded in {args.journal}"
-    return await _migrate(args, kinds, args.journal, {"token_env": from_env}, destination)
+    source = {"token": source_token, "token_env": from_env}
+    return await _migrate(args, kinds, args.journal, source, destination)
 
 
 async def _run_embedded(args: argparse.Namespace, kinds: list[str]) -> int:
