@@ -132,24 +132,13 @@ async def test_migrate_killed_midway_resumes_with_remapped_ids(tmp_path: Path) -
         host="127.0.0.1", port=0, rate_limit=None, tokens=tokens, latency=0.02
     ) as emu:
         seed_portal(emu.store.portal(1), 60, random.Random(3))
+        # Raw tokens on the command line this time (--from-token/--to-token).
         argv = [
-            "migrate",
-            "--base-url",
-            emu.url,
-            "--token-env",
-            "SRC",
-            "--to-token-env",
-            "DST",
-            "--journal",
-            str(tmp_path / "migrate.journal"),
-            "--chunk-size",
-            "5",
-            "--concurrency",
-            "1",
-            "--type",
-            "landing-pages",
+            *("migrate", "--base-url", emu.url, "--from-token", "src-token"),
+            *("--to-token", "dst-token", "--journal", str(tmp_path / "migrate.journal")),
+            *("--chunk-size", "5", "--concurrency", "1", "--type", "landing-pages"),
         ]
-        env = {"SRC": "src-token", "DST": "dst-token"}
+        env: dict[str, str] = {}
         async with await anyio.open_process([*CLI, *argv], env=cli_env(env)) as proc:
             with anyio.fail_after(60):
                 # Polls the emulator's state: no event to wait on across processes.
@@ -162,6 +151,7 @@ async def test_migrate_killed_midway_resumes_with_remapped_ids(tmp_path: Path) -
 
         result = await hubpages(*argv, env=env)
         assert result.code == 0, result.stderr
+        assert "-token" not in result.stdout + result.stderr
         steps = json.loads(result.stdout)["steps"]
         assert steps["landing-pages"]["skipped"] > 0
 
