@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import signal
 import sys
 from collections.abc import Sequence
 
+from .auth import parse_token_spec
+from .faults import parse_faults
+from .limits import parse_rate_limit
 from .server import Emulator
 
 __all__ = ["build_arg_parser", "emulator_kwargs", "main", "run_from_args", "serve"]
@@ -26,7 +30,25 @@ def _latency(text: str) -> tuple[float, float]:
 
 
 def _limit(text: str) -> str | None:
-    return None if text.strip().lower() == "none" else text
+    try:
+        return None if parse_rate_limit(text) is None else text
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _faults(text: str) -> str | None:
+    try:
+        return None if parse_faults(text) is None else text
+    except (ValueError, re.error) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _token(text: str) -> str:
+    try:
+        parse_token_spec(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _daily(text: str) -> int | None:
@@ -52,14 +74,46 @@ def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.
         "--seed-pages", type=int, default=0, metavar="N", help="realistic pages per kind"
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of --seed-pages")
-    p.add_argument("--rate-limit", type=_limit, default="100/10s", metavar="N/10s|none")
-    p.add_argument("--daily-limit", type=_daily, default=250_000, metavar="N|none")
-    p.add_argument("--max-batch", type=int, default=100, metavar="N")
-    p.add_argument("--latency", type=_latency, default=(0.0, 0.0), metavar="SECONDS[:JITTER]")
-    p.add_argument("--faults", default=None, metavar="SPEC", help="e.g. 500=0.05,drop=0.02")
-    p.add_argument("--fault-seed", type=int, default=0, metavar="N")
+    p.add_argument(
+        "--rate-limit",
+        type=_limit,
+        default="100/10s",
+        metavar="N/10s|none",
+        help="rolling window per token (default 100/10s, HubSpot's Free/Starter limit)",
+    )
+    p.add_argument(
+        "--daily-limit",
+        type=_daily,
+        default=250_000,
+        metavar="N|none",
+        help="requests per portal per day (default 250000)",
+    )
+    p.add_argument(
+        "--max-batch",
+        type=int,
+        default=100,
+        metavar="N",
+        help="most inputs per batch (default 100)",
+    )
+    p.add_argument(
+        "--latency",
+        type=_latency,
+        default=(0.0, 0.0),
+        metavar="SECONDS[:JITTER]",
+        help="added to every answer, plus up to JITTER at random",
+    )
+    p.add_argument(
+        "--faults",
+        type=_faults,
+        default=None,
+        metavar="SPEC",
+        help="KIND=P,... with KIND in 500 502 503 504 423 429 reset drop truncate slow cancel, "
+        "and optionally paths=REGEX (e.g. 500=0.05,drop=0.02)",
+    )
+    p.add_argument("--fault-seed", type=int, default=0, metavar="N", help="fault draws' seed")
     p.add_argument(
         "--token",
+        type=_token,
         action="append",
         default=None,
         metavar="TOKEN[@PORTAL][:SCOPES]",

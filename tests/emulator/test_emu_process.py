@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from hubpages_async.emulator import Emulator
 from hubpages_async.emulator.__main__ import build_arg_parser, emulator_kwargs
@@ -97,3 +98,12 @@ async def test_plugin_fixtures(
     other = await emulator_factory(tokens=["x@3"], seed_pages=2)
     assert len(other.store.pages(portal=3)) == 2
     assert other.url != hubspot_emulator.url
+
+
+def test_bad_options_are_argparse_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_arg_parser()
+    for argv in (["--rate-limit", "fast"], ["--faults", "418=1"], ["--token", "x@y"]):
+        with pytest.raises(SystemExit) as info:
+            parser.parse_args(argv)
+        assert info.value.code == 2
+    assert "418" in capsys.readouterr().err
