@@ -247,3 +247,25 @@ async def test_folders_crud_and_revisions(api: Api) -> None:
 
 async def test_unknown_route_is_a_json_404(api: Api) -> None:
     error_ok(await api.call("GET", "blog-posts"), 404, "OBJECT_NOT_FOUND")
+
+
+async def test_update_into_a_taken_url_is_a_conflict(api: Api, emu: Emulator) -> None:
+    await api.create(slug="one")
+    two = await api.create(slug="two")
+    r = await api.call("PATCH", f"site-pages/{two['id']}", json={"slug": "one"})
+    error_ok(r, 409, "CONFLICT")
+    r = await api.call(
+        "POST", "site-pages/batch/update", json={"inputs": [{"id": two["id"], "slug": "one"}]}
+    )
+    assert r.status == 207
+    assert r.body["errors"][0]["category"] == "CONFLICT"
+    assert r.body["errors"][0]["context"]["id"] == [two["id"]]
+    r = await api.call("PATCH", f"site-pages/{two['id']}", json={"slug": "three"})
+    assert r.body["url"].endswith("/three")
+    await api.create(slug="two")  # the old URL is free again
+    assert [v.object.slug for v in emu.store.revisions("site-pages", two["id"]) if v.object] == [
+        "two",
+        "three",
+    ]
+    assert emu.store.draft("site-pages", two["id"]) is not None
+    assert emu.store.page("site-pages", "404") is None
