@@ -278,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_bulk_options(migrate, default_concurrency=4)
     migrate.add_argument(
+        "--keep-domains",
+        action="store_true",
+        help="keep each page's domain (default: the destination's default domain)",
+    )
+    migrate.add_argument(
         "--emulator-pages",
         type=_positive,
         default=100,

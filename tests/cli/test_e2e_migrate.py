@@ -37,6 +37,16 @@ async def _seed_source(url: str) -> None:
         pricing = await hs.site_pages.create(
             Page(name="Pricing", template_path=TEMPLATE, slug="pricing")
         )
+        await hs.site_pages.create(
+            Page(
+                name="Old offer",
+                template_path=TEMPLATE,
+                slug="old-offer",
+                domain="sandbox.example.com",
+                page_expiry_enabled=True,
+                page_expiry_redirect_id=int(str(about.id)),
+            )
+        )
         variant = await hs.site_pages.create_ab_variation(str(pricing.id), "Pricing B")
         await hs.site_pages.update(str(variant.id), Page(html_title="Pricing, variant B"))
 
@@ -82,6 +92,9 @@ async def test_migrate_remaps_folders_translations_and_ab_pairs(tmp_path: Path) 
         assert variants[0].ab_test_id == masters[0].ab_test_id
         assert variants[0].html_title == "Pricing, variant B"
         assert len(site) == len(source_ids)
+        old_offer = next(p for p in site if p.name == "Old offer")
+        assert old_offer.page_expiry_redirect_id == int(str(about.id))
+        assert old_offer.domain != "sandbox.example.com"
 
         # A rerun with the same journal resumes: nothing is created twice.
         again = await hubpages(*argv, env=env)

@@ -7,7 +7,11 @@ Order matters because pages point at other objects by id:
    remapped and the relationship fields left out (they name source-portal ids);
 3. A/B variants, recreated through ``create-ab-test-variation`` on the new master
    (HubSpot assigns the test id) and then given the source variant's content;
-4. language groups, rebuilt with ``attach-to-lang-group`` on the new primary ids.
+4. language groups, rebuilt with ``attach-to-lang-group`` on the new primary ids;
+5. expiry redirects (``pageExpiryRedirectId``), pointed at the copies of their targets.
+
+Page domains are left out unless ``--keep-domains``: the destination's default domain
+serves the copies. Ids of other objects (campaigns, HubDB tables) are copied as they are.
 
 Every step records source id -> destination id in one sqlite journal (the bulk
 layer's :class:`~hubpages_async.journal.Journal`, one job per step), so a rerun
@@ -56,6 +60,8 @@ _RELATION_FIELDS: Final = {
     "ab_test_id": UNSET,
     "mab_experiment_id": UNSET,
     "content_group_id": UNSET,
+    # A page id of the source portal: set again in the last step, remapped.
+    "page_expiry_redirect_id": UNSET,
 }
 
 
@@ -78,7 +84,11 @@ class _Run:
     progress: Progress
     chunk_size: int
     concurrency: int
+    #: Keep each page's source domain (default: the destination's default domain).
+    keep_domains: bool = False
     ids: dict[str, str] = field(default_factory=dict)
+    #: (page type, source id, source id of the page it redirects to once expired)
+    redirects: list[tuple[str, str, int]] = field(default_factory=list)
     steps: dict[str, _Step] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
 
@@ -204,9 +214,11 @@ class _Relations:
     #: (source id, language, source id of the primary) of each translation
     translations: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def sort(self, page: Page) -> bool:
+    def sort(self, page: Page, run: _Run, kind: str) -> bool:
         """Note the page's relations; True when it is created in the base step."""
         page_id = str(page.id)
+        if isinstance(page.page_expiry_redirect_id, int) and page.page_expiry_redirect_id:
+            run.redirects.append((kind, page_id, page.page_expiry_redirect_id))
         language = page.language if isinstance(page.language, str) else None
         self.languages[page_id] = language
         if isinstance(page.translated_from_id, str) and page.translated_from_id:
@@ -229,7 +241,7 @@ async def _pages(run: _Run, src: Portal, dst: Portal, kind: str) -> None:
     async def bases() -> AsyncIterator[Page]:
         """The pages created in step 2, relations noted on the way."""
         async for page in source.list():
-            if relations.sort(page):
+            if relations.sort(page, run, kind):
                 yield _for_destination(run, page)
 
     first = await source.list(limit=1)
@@ -242,6 +254,10 @@ async def _pages(run: _Run, src: Portal, dst: Portal, kind: str) -> None:
 def _for_destination(run: _Run, page: Page) -> Page:
     """The page as the destination should receive it: folder remapped, relations out."""
     changes: dict[str, Any] = dict(_RELATION_FIELDS)
+    if not run.keep_domains:
+        # A source domain (a sandbox's, say) rarely exists in the destination portal;
+        # left out, HubSpot uses the destination's default domain for the page type.
+        changes["domain"] = UNSET
     if isinstance(page.folder_id, str) and page.folder_id not in {"", "0"}:
         changes["folder_id"] = run.ids.get(f"folder:{page.folder_id}", UNSET)
     return msgspec.structs.replace(page, **changes)
@@ -369,6 +385,31 @@ async def _language_groups(
     )
 
 
+async def _expiry_redirects(run: _Run, dst: Portal) -> None:
+    """Step 5: point each expiring page's redirect at the copy of its target page.
+
+    Last, because the target may be of either page type.
+    """
+
+    async def redirect(item: tuple[str, str, int], again: bool) -> str:
+        """Set one page's ``pageExpiryRedirectId``; return its new id."""
+        kind, page_id, target = item
+        new_id = run.ids.get(f"{kind}:{page_id}")
+        mapped = run.ids.get(f"site-pages:{target}") or run.ids.get(f"landing-pages:{target}")
+        if new_id is None or mapped is None:
+            raise _SkipError("PAGE_MISSING", "the page or its redirect target was not copied")
+        await dst.pages(kind).update(new_id, Page(page_expiry_redirect_id=int(mapped)))
+        return new_id
+
+    await _single_steps(
+        run,
+        "expiry-redirects",
+        ((f"{kind}-redirect:{page_id}", (kind, page_id, t)) for kind, page_id, t in run.redirects),
+        len(run.redirects),
+        redirect,
+    )
+
+
 class _SkipError(Exception):
     """An item that cannot be migrated because something it depends on failed."""
 
@@ -468,12 +509,13 @@ async def _migrate(
         note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(dst.hs))
         route = f"{src.identity}>{dst.identity}"
-        state = _Run(journal, route, progress, args.chunk_size, args.concurrency)
+        state = _Run(journal, route, progress, args.chunk_size, args.concurrency, args.keep_domains)
         try:
             if "landing-pages" in kinds:  # only landing pages live in folders
                 await _folders(state, src, dst)
             for kind in kinds:
                 await _pages(state, src, dst, kind)
+            await _expiry_redirects(state, dst)
         finally:
             progress.close()
     failures_path = f"{journal}.failures.jsonl"
