@@ -12,7 +12,9 @@ from pathlib import Path
 import anyio
 import msgspec
 
+from hubpages_async import HubPages
 from hubpages_async.emulator import Emulator
+from hubpages_async.models import Page
 
 from .conftest import CLI, cli_env, hubpages
 
@@ -239,3 +241,26 @@ async def test_journal_is_per_portal_and_bad_token_exits_2(tmp_path: Path) -> No
         assert refused.code == 2
         assert "refused the token" in refused.stderr
         assert "wrong-secret" not in refused.stderr + refused.stdout
+
+
+async def test_interrupted_export_keeps_the_previous_file(tmp_path: Path) -> None:
+    out = tmp_path / "pages.jsonl"
+    out.write_text("the previous, complete export\n")
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, latency=0.3) as emu:
+        async with HubPages("t", base_url=emu.url) as hs:
+            lines = _pages(250).splitlines()
+            await hs.site_pages.create_many([msgspec.json.decode(b, type=Page) for b in lines])
+        argv = ["export", "--type", "site-pages", "--base-url", emu.url, "-o", str(out)]
+        async with await anyio.open_process([*CLI, *argv], env=cli_env()) as proc:
+            seen = len(emu.request_log)
+            with anyio.fail_after(30):
+                # Wait for the export's first list response (100 pages) to be written.
+                while len(emu.request_log) < seen + 2:  # noqa: ASYNC110
+                    await anyio.sleep(0.01)
+            proc.send_signal(signal.SIGINT)
+            assert await proc.wait() == 130
+            assert proc.stderr is not None
+            err = b"".join([chunk async for chunk in proc.stderr]).decode()
+    assert "was left as it was" in err
+    assert out.read_text() == "the previous, complete export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["pages.jsonl"]
