@@ -14,7 +14,8 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 import aiohttp
-from multidict import CIMultiDictProxy
+from aiohttp import hdrs
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from . import errors
 
@@ -78,6 +79,26 @@ def translate(exc: BaseException, method: str, path: str) -> errors.APIConnectio
     )
 
 
+def _hide_credentials(exc: BaseException) -> None:
+    """Mask the Authorization header in the request aiohttp keeps on some errors.
+
+    ``ClientResponseError`` (an unparsable answer, too many redirects) holds the
+    request's headers in ``request_info`` and shows them in its ``repr``: it is chained
+    to our error as ``__cause__``, so the token would travel with it.
+    """
+    if not isinstance(exc, aiohttp.ClientResponseError):
+        return
+    info = exc.request_info
+    if hdrs.AUTHORIZATION not in info.headers:
+        return
+    headers = CIMultiDict(info.headers)
+    headers[hdrs.AUTHORIZATION] = "Bearer ***"
+    exc.request_info = aiohttp.RequestInfo(
+        info.url, info.method, CIMultiDictProxy(headers), info.real_url
+    )
+    exc.args = (exc.request_info, *exc.args[1:])
+
+
 def _lower(headers: CIMultiDictProxy[str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items()}
 
@@ -111,7 +132,12 @@ class Transport:
         self._session: aiohttp.ClientSession | None = None
 
     async def open(self, stack: AsyncExitStack) -> None:
-        """Create (or adopt) the session; our own is closed when ``stack`` unwinds."""
+        """Create (or adopt) the session; our own is closed when ``stack`` unwinds.
+
+        Either way the transport lets go of it then, so a client used after its
+        ``async with`` block fails clearly even when the caller's session lives on.
+        """
+        stack.callback(self._forget)
         if self._external is not None:
             self._session = self._external
             return
@@ -124,7 +150,6 @@ class Transport:
             auto_decompress=True,
         )
         self._session = await stack.enter_async_context(session)
-        stack.callback(self._forget)
 
     def _forget(self) -> None:
         self._session = None
@@ -160,4 +185,5 @@ class Transport:
                 body = await resp.read()
                 return RawResponse(resp.status, _lower(resp.headers), body)
         except (aiohttp.ClientError, TimeoutError) as exc:
+            _hide_credentials(exc)
             raise translate(exc, method, path) from exc

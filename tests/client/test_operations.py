@@ -12,7 +12,7 @@ from typing import Any, Literal
 import aiohttp
 import pytest
 
-from hubpages_async import HubPages
+from hubpages_async import HubPages, errors
 from hubpages_async.models import ContentFolder, Page
 
 from ._scenario import exercise_everything, exercise_folders, exercise_pages
@@ -127,6 +127,11 @@ async def test_caller_session_is_used_and_not_closed(emulator: Any) -> None:
         assert not session.closed
         async with session.get(f"{emulator.url}/cms/v3/pages/site-pages") as resp:
             assert resp.status == 401  # still usable; and it never carried our token
+        # The client is closed although the session lives on: no request goes out.
+        sent = len(emulator.request_log)
+        with pytest.raises(errors.ClientStateError, match="async with"):
+            await hs.site_pages.list(limit=1)
+        assert len(emulator.request_log) == sent
 
 
 async def test_request_escape_hatch(emulator: Any) -> None:
