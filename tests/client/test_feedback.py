@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from hubpages_async import HubPages, RateLimit
+from hubpages_async import HubPages, RateLimit, RetryPolicy, SlidingWindowLimiter, errors
 from hubpages_async.models import BatchResponse, Page
 
-from ._support import FAKE_TOKEN
+from ._support import FAKE_TOKEN, FakeTime
 
 
 @pytest.mark.parametrize("emulator_kwargs", [{"rate_limit": "5/1s", "daily_limit": None}])
@@ -43,3 +43,26 @@ async def test_request_polls_an_absolute_batch_status_link(emulator: Any) -> Non
                 break
         assert statuses[-1] == "COMPLETE"
         assert current.results[0].slug == "a"
+
+
+@pytest.mark.parametrize("emulator_kwargs", [{"rate_limit": "2/2500ms", "daily_limit": None}])
+async def test_a_429_pauses_every_request_for_its_retry_after(
+    emulator: Any, fake_time: FakeTime
+) -> None:
+    # Another client spends the window; ours meets the server's 429, whose Retry-After
+    # (3 s, whole seconds) differs from the window header (2.5 s): the pause follows it.
+    async with HubPages(FAKE_TOKEN, base_url=emulator.url) as other:
+        await other.site_pages.list(limit=1)
+        await other.site_pages.list(limit=1)
+    limiter = SlidingWindowLimiter(
+        RateLimit(1000, 10.0), clock=fake_time.clock, sleep=fake_time.sleep
+    )
+    async with HubPages(
+        FAKE_TOKEN, base_url=emulator.url, limiter=limiter, retry=RetryPolicy.none()
+    ) as hs:
+        with pytest.raises(errors.RateLimitError) as info:
+            await hs.site_pages.list(limit=1)
+        assert info.value.retry_after == 3.0
+        assert info.value.interval == 2.5
+        assert fake_time.slept == []
+        assert await limiter.acquire() == pytest.approx(3.0)

@@ -195,13 +195,15 @@ async def test_feedback_pauses(fake_time: FakeTime, info: RateLimitInfo, pause: 
 
 async def test_cancelled_waiter_does_not_block_the_queue(fake_time: FakeTime) -> None:
     limiter = make(fake_time, RateLimit(requests=1, per_seconds=10, headroom=0, margin=0))
+    start = fake_time.now
     await limiter.acquire()
-    with anyio.move_on_after(0):  # cancelled while it would wait
+    with anyio.move_on_after(0) as scope:  # cancelled while it would wait
         await limiter.acquire()
-    limiter_times = []
-    await limiter.acquire()
-    limiter_times.append(fake_time.now)
-    assert limiter_times
+    assert scope.cancelled_caught
+    # The cancelled waiter neither holds the queue nor took a slot: the next one gets
+    # the slot that frees when the first send leaves the window.
+    assert await limiter.acquire() == pytest.approx(10.0)
+    assert fake_time.now == pytest.approx(start + 10.0)
 
 
 def test_steady_limiter_refuses_a_burst_that_leaves_no_drain() -> None:
