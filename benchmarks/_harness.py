@@ -62,6 +62,7 @@ def _job(scenario: Scenario, entry: Entry, base_url: str) -> Job:
         concurrency=entry.concurrency,
         rate_limit=emulator.rate_limit if emulator else None,
         headroom=entry.headroom,
+        margin=entry.margin,
         collect=entry.collect,
     )
 
@@ -153,6 +154,8 @@ def run_scenarios(
         log(f"== scenario {scenario.number} ({scenario.key}): {scenario.title}, n={scenario.count}")
         try:
             with _shared_server(scenario) as shared:
+                if shared is not None and scenario.warm_up:
+                    measure_entry(scenario, Entry("warm-up", "floor"), -1, shared)
                 for round_no in range(n_rounds):
                     for entry in _rotated(scenario.entries, round_no):
                         if entry.max_rounds is not None and round_no >= entry.max_rounds:

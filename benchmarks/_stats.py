@@ -170,7 +170,7 @@ def evaluate_targets(scenario: Scenario, rows: Sequence[Summary]) -> list[Target
         ratio = _speedup(rows, f"{OURS} (8 shards)", f"{OURS} (one chain)")
         return [_ratio_target(key, "sharded >= 3x one cursor chain", ratio, 3.0, at_least=True)]
     if key.startswith("memory"):
-        ours = _row(rows, OURS)
+        ours = next((r for r in rows if r.contender == OURS and r.runs), None)
         if ours is None:
             return [Target(key, "peak RSS growth < 100 MB", None, "MB", None, "not measured")]
         growth = ours.rss_growth_max_mb

@@ -33,8 +33,9 @@ class Job:
     shards: int = 1
     concurrency: int = 10
     rate_limit: str | None = None
-    #: Rate-limit headroom for hubpages_async (None: the library's default).
+    #: Rate-limit headroom and window margin for hubpages_async (None: the library's defaults).
     headroom: float | None = None
+    margin: float | None = None
     #: hubpages_async's ``create_many(collect=...)``: False keeps counts only.
     collect: bool = True
 

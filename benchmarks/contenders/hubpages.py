@@ -7,6 +7,7 @@ machine can reach, so its limiter still runs (and costs what it costs) but never
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 import msgspec
@@ -35,7 +36,9 @@ def _rate(job: Job) -> RateLimit:
         return _UNLIMITED
     rate = RateLimit.parse(job.rate_limit)
     if job.headroom is not None:
-        rate = RateLimit(rate.requests, rate.per_seconds, headroom=job.headroom)
+        rate = dataclasses.replace(rate, headroom=job.headroom)
+    if job.margin is not None:
+        rate = dataclasses.replace(rate, margin=job.margin)
     return rate
 
 
