@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 
 from ._console import (
+    EXIT_BROKEN_PIPE,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
@@ -51,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`hubpages export | head`): stop quietly, as cat does.
+        # Point stdout at devnull so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # turned into one clear line instead of a traceback
         return _report(exc)
 

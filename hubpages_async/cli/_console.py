@@ -13,6 +13,7 @@ import sys
 from typing import Final
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
@@ -34,6 +35,8 @@ EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 #: Interrupted by Ctrl-C (128 + SIGINT, the shell convention).
 EXIT_INTERRUPTED: Final = 130
+#: stdout was closed by its reader (128 + SIGPIPE, what a killed `cat` reports).
+EXIT_BROKEN_PIPE: Final = 141
 
 
 class UsageError(Exception):

@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 from pathlib import Path
 
 import anyio
+import anyio.to_thread
 import msgspec
 
 from hubpages_async import HubPages
@@ -264,3 +266,20 @@ async def test_interrupted_export_keeps_the_previous_file(tmp_path: Path) -> Non
     assert "was left as it was" in err
     assert out.read_text() == "the previous, complete export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["pages.jsonl"]
+
+
+async def test_export_into_a_closed_pipe_stops_quietly() -> None:
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, seed_pages=300) as emu:
+        argv = ["export", "--type", "site-pages", "--base-url", emu.url]
+        read_end, write_end = os.pipe()
+        async with await anyio.open_process([*CLI, *argv], env=cli_env(), stdout=write_end) as proc:
+            os.close(write_end)
+            # Like `| head -c 100`: read a little, then the reader is gone.
+            await anyio.to_thread.run_sync(os.read, read_end, 100)
+            os.close(read_end)
+            with anyio.fail_after(30):
+                code = await proc.wait()
+            assert proc.stderr is not None
+            err = b"".join([chunk async for chunk in proc.stderr]).decode()
+    assert code == 141, err
+    assert "Traceback" not in err
