@@ -49,7 +49,9 @@ def typecheck(session: nox.Session) -> None:
 def contract(session: nox.Session) -> None:
     """The whole OpenAPI conformance run of the emulator against HubSpot's spec."""
     _install(session, "contract")
-    session.run("pytest", "-m", "contract", "tests/contract", "-p", "no:cacheprovider", *session.posargs)
+    session.run(
+        "pytest", "-m", "contract", "tests/contract", "-p", "no:cacheprovider", *session.posargs
+    )
 
 
 @nox.session
