@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ from ._console import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
     EXIT_USAGE,
     UsageError,
     configure_logging,
@@ -46,10 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(_dispatch(args))
     except KeyboardInterrupt:
-        error(f"interrupted: {args.interrupt_note}")
-        if args.resume_hint:
-            print(f"hubpages: to resume, run: {args.resume_hint}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted(args, EXIT_INTERRUPTED)
+    except asyncio.CancelledError:  # SIGTERM (see _dispatch)
+        return _interrupted(args, EXIT_TERMINATED)
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
@@ -63,11 +64,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace) -> int:
-    """Run the chosen subcommand."""
+    """Run the chosen subcommand; SIGTERM cancels it as cleanly as Ctrl-C does.
+
+    (``asyncio.run`` handles SIGINT itself; ``docker stop`` and systemd send SIGTERM,
+    whose default would kill the process before temporary files are removed.)
+    """
     from .commands import COMMANDS
 
-    command = getattr(args, "command", "")
-    return await COMMANDS[command](args)
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    if task is not None:
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        return await COMMANDS[args.command](args)
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
+def _interrupted(args: argparse.Namespace, status: int) -> int:
+    """Say what an interruption left behind and how to resume."""
+    error(f"interrupted: {args.interrupt_note}")
+    if args.resume_hint:
+        print(f"hubpages: to resume, run: {args.resume_hint}", file=sys.stderr)
+    return status
 
 
 def _report(exc: Exception) -> int:

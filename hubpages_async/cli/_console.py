@@ -17,6 +17,7 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_USAGE",
     "UsageError",
     "configure_logging",
@@ -35,6 +36,8 @@ EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 #: Interrupted by Ctrl-C (128 + SIGINT, the shell convention).
 EXIT_INTERRUPTED: Final = 130
+#: Stopped by SIGTERM (128 + SIGTERM), handled like Ctrl-C.
+EXIT_TERMINATED: Final = 143
 #: stdout was closed by its reader (128 + SIGPIPE, what a killed `cat` reports).
 EXIT_BROKEN_PIPE: Final = 141
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import anyio
 import anyio.to_thread
 import msgspec
+import pytest
 
 from hubpages_async import HubPages
 from hubpages_async.emulator import Emulator
@@ -245,7 +246,10 @@ async def test_journal_is_per_portal_and_bad_token_exits_2(tmp_path: Path) -> No
         assert "wrong-secret" not in refused.stderr + refused.stdout
 
 
-async def test_interrupted_export_keeps_the_previous_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+async def test_interrupted_export_keeps_the_previous_file(
+    tmp_path: Path, sig: signal.Signals, status: int
+) -> None:
     out = tmp_path / "pages.jsonl"
     out.write_text("the previous, complete export\n")
     async with Emulator(host="127.0.0.1", port=0, rate_limit=None, latency=0.3) as emu:
@@ -259,8 +263,8 @@ async def test_interrupted_export_keeps_the_previous_file(tmp_path: Path) -> Non
                 # Wait for the export's first list response (100 pages) to be written.
                 while len(emu.request_log) < seen + 2:  # noqa: ASYNC110
                     await anyio.sleep(0.01)
-            proc.send_signal(signal.SIGINT)
-            assert await proc.wait() == 130
+            proc.send_signal(sig)
+            assert await proc.wait() == status
             assert proc.stderr is not None
             err = b"".join([chunk async for chunk in proc.stderr]).decode()
     assert "was left as it was" in err
