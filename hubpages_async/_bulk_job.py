@@ -110,7 +110,9 @@ async def run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: JobOptions
                             await _notify(opts.on_progress, report, outcome)
     finally:
         if journal is not None:
-            await journal.aclose()
+            # Shielded: a cancelled job must still close its journal (and its file).
+            with anyio.CancelScope(shield=True):
+                await journal.aclose()
     report.finish()
     stats.update(report, rate_waits)
     report.duration = time.monotonic() - started

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from contextlib import aclosing
+from pathlib import Path
 from typing import Any
+
+import anyio
 
 from hubpages_async import export
 from hubpages_async.batch import BatchProgress
 from hubpages_async.emulator import Emulator
+from hubpages_async.journal import Journal
 from hubpages_async.models import ContentFolder, Page
 
 from ._emu import FAST_POLL, fast_client, page_inputs, slug_counts
@@ -21,8 +26,14 @@ async def test_ten_thousand_creates_through_faults_each_exactly_once() -> None:
     """5% 5xx, 2% responses dropped after commit, 10% of async batches CANCELED after a
     prefix, and 429 bursts (50% for a few chunks, every 20 chunks): exactly the 10,000
     expected pages, each once, and every input in the report."""
+    # The server's window is 200 ms (never reached): an injected 429 then tells the
+    # client to sit out 0.2 s rather than HubSpot's 10 s, which is all this test saves.
     async with Emulator(
-        rate_limit=None, daily_limit=None, faults=FAULTS, fault_seed=6, async_batches=True
+        rate_limit="1000000/200ms",
+        daily_limit=None,
+        faults=FAULTS,
+        fault_seed=6,
+        async_batches=True,
     ) as emu:
         bursts = 0
 
@@ -180,3 +191,57 @@ async def test_export_folders_and_early_break() -> None:
         # With only selected properties the shard range is still found.
         names = [p.name async for p in hs.site_pages.export(shards=2, properties=["name"])]
         assert len(names) == 300
+
+
+async def test_a_cancelled_job_propagates_closes_its_journal_and_resumes(tmp_path: Path) -> None:
+    async with Emulator(rate_limit=None, latency=0.01) as emu, fast_client(emu) as hs:
+        journal = Journal(tmp_path / "job.sqlite", job="cancel")
+        scope = anyio.CancelScope()
+        chunks = 0
+
+        def cancel_after_three(event: BatchProgress[Any]) -> None:
+            nonlocal chunks
+            chunks = event.chunks_done
+            if chunks == 3:
+                scope.cancel()
+
+        with scope:
+            await hs.site_pages.create_many(
+                page_inputs(400), chunk_size=20, journal=journal, on_progress=cancel_after_three
+            )
+        assert scope.cancelled_caught  # the CancelledError was not swallowed
+        assert chunks == 3
+        assert journal._conn is None  # closed even though the job was cancelled
+
+        report = await hs.site_pages.create_many(
+            page_inputs(400), chunk_size=20, journal=journal, poll=FAST_POLL
+        )
+        assert report.ok
+        assert report.skipped >= 60
+        assert [o.index for o in report.outcomes()] == list(range(400))
+    counts = slug_counts(emu)
+    assert set(counts) == {f"bulk/page-{i}" for i in range(400)}
+    assert max(counts.values()) == 1
+
+
+async def test_progress_events_count_chunks_outcomes_retries_and_rate_limit_waits() -> None:
+    events: list[BatchProgress[Any]] = []
+    async with (
+        # The server's window is 100 ms, so each injected 429 pauses the client 0.1 s.
+        Emulator(rate_limit="100000/100ms", faults="429=0.2,503=0.1", fault_seed=4) as emu,
+        fast_client(emu) as hs,
+    ):
+        inputs = [*page_inputs(60), Page(name="no template")]  # refused before sending
+        report = await hs.site_pages.create_many(
+            inputs, chunk_size=10, on_progress=events.append, poll=FAST_POLL
+        )
+    assert [e.chunks_done for e in events] == list(range(1, 8))
+    last = events[-1]
+    assert (last.succeeded, last.failed) == (60, 1) == (report.succeeded, report.failed)
+    assert sum(len(e.chunk.succeeded) + len(e.chunk.failed) for e in events) == 61
+    assert last.retries == report.retries > 0
+    assert last.rate_limited == report.rate_limited > 0
+    assert last.rate_limit_wait_seconds == report.rate_limit_wait_seconds > 0
+    for before, after in itertools.pairwise(events):
+        assert after.retries >= before.retries
+        assert after.elapsed >= before.elapsed
