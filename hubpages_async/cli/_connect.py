@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import ipaddress
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -124,7 +124,6 @@ async def open_portal(
     token: str | None = None,
     base_url: str | None = None,
     concurrency: int | None = None,
-    emulator_kwargs: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[Portal]:
     """Yield a connected :class:`Portal` and close everything on exit.
 
@@ -163,7 +162,6 @@ async def open_portal(
     options["rate_limit"] = (
         None if spec.requests is None else f"{spec.requests}/{spec.per_seconds:g}s"
     )
-    options.update(emulator_kwargs or {})
     async with Emulator(**options) as emu:
         kept = (
             f"kept in {state}"
@@ -176,9 +174,10 @@ async def open_portal(
             f"{emu.url} (its pages are {kept})",
         )
         kwargs["base_url"] = emu.url
+        # abspath only reads the working directory: no I/O worth a thread.
+        where = os.path.abspath(state) if state else None  # noqa: ASYNC240
+        identity = _identity("emulator-state", where) if where else None
         async with HubPages(EMULATOR_TOKEN, **kwargs) as hs:
-            # abspath only reads the working directory: no I/O worth a thread.
-            identity = _identity("emulator-state", os.path.abspath(state)) if state else None  # noqa: ASYNC240
             yield Portal(hs, f"embedded emulator {emu.url}", identity, emu)
 
 
@@ -195,8 +194,8 @@ def stats_of(hs: HubPages) -> dict[str, float]:
     """The client's live counters in the shape the progress bar reads."""
     stats = hs.stats
     return {
-        "requests": float(getattr(stats, "requests", 0)),
-        "retries": float(getattr(stats, "retries", 0)),
-        "rate_limited": float(getattr(stats, "rate_limited_429", 0)),
-        "waited": float(getattr(stats, "throttle_wait_seconds", 0.0)),
+        "requests": float(stats.requests),
+        "retries": float(stats.retries),
+        "rate_limited": float(stats.rate_limited_429),
+        "waited": stats.throttle_wait_seconds,
     }

@@ -66,7 +66,7 @@ async def _job(
     resource = portal.resource(args.kind)
     lines: array[int] = array("L")
     journal = None
-    if args.journal_path is not None and portal.identity is not None:
+    if args.journal_path is not None:
         # The default journal key is the input's position in the selected stream, which
         # the same file and flags reproduce exactly on a rerun; the job name carries the
         # portal, so importing the same file into another portal starts afresh.
@@ -88,14 +88,13 @@ async def _job(
         tally.updated += done
     tally.skipped += report.skipped
     for failure in report.failures:
-        error_obj = failure.error
         tally.rejects.append(
             Reject(
                 line=lines[failure.index],
                 category=failure.category,
                 message=failure.message,
                 status=failure.status,
-                correlation_id=getattr(error_obj, "correlation_id", None),
+                correlation_id=getattr(failure.error, "correlation_id", None),
             )
         )
 
