@@ -16,7 +16,7 @@ from hubpages_async._sansio import (
     lower_headers,
     parse_retry_after,
 )
-from hubpages_async.models import BatchResponse, CollectionResponse, Page
+from hubpages_async.models import UNSET, BatchResponse, CollectionResponse, Page
 
 ERROR = (
     b'{"status":"error","message":"Thing went wrong","correlationId":"c0ffee",'
@@ -129,6 +129,24 @@ def test_success_decodes_typed_and_tolerates_unknowns() -> None:
     assert page.next_after == "abc"
     assert page.results[0].current_state == "BRAND_NEW"
     assert page.results[0].created == datetime(2024, 2, 6, 19, 2, 33, 991000, tzinfo=UTC)
+    assert page.results[0].language is None
+    assert page.results[0].slug is UNSET  # missing stays distinguishable from null
+    # The other spelling, an enum value HubSpot may add later, nulls in structures.
+    other = decipher(
+        200,
+        {},
+        b'{"id":"2","updatedAt":"2024-02-07T00:00:00Z","state":"SOME_NEW_STATE",'
+        b'"widgets":null,"layoutSections":{"x":{"rows":[]}},"archivedAt":null}',
+        Page,
+    )
+    assert other.updated == datetime(2024, 2, 7, tzinfo=UTC)
+    assert other.state == "SOME_NEW_STATE"
+    assert other.widgets is None
+    empty = decipher(200, {}, b"{}", BatchResponse[Page])
+    assert empty.status is UNSET
+    assert empty.is_terminal  # no status at all: a synchronous answer, as HubSpot's are
+    queued = decipher(200, {}, b'{"status":"QUEUED","results":[]}', BatchResponse[Page])
+    assert not queued.is_terminal  # an unknown status is not mistaken for COMPLETE
 
 
 @pytest.mark.parametrize("status", [200, 201, 204, 207])
