@@ -176,7 +176,7 @@ def _limited(scenario: Scenario) -> bool:
 
 
 def _describe(run: Run) -> str:
-    head = f"   round {run.round + 1} {run.label:<34}"
+    head = f"   round {run.round + 1} {run.label:<44}"
     if run.result is None:
         return f"{head} FAILED {run.error}"
     r = run.result

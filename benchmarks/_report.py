@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._stats import PEERS, Summary, Target
+from ._stats import PEERS, RSS_BUDGET_MB, Summary, Target
 from .scenarios import CEILING_PAGES_PER_S, FLOOR, OURS, Scenario
 
 __all__ = ["markdown", "readme_snippet", "write_chart", "write_json"]
@@ -88,7 +89,7 @@ def _table(scenario: Scenario, rows: Sequence[Summary]) -> list[str]:
         cells = [
             row.label,
             _num(row.rate),
-            f"±{row.spread / 2:.0%}",
+            f"±{row.spread / 2:.0%}" if row.runs > 1 else "-",
             timing,
             _num(row.cpu_s, 2),
             _num(row.rss_growth_mb, 1),
@@ -116,6 +117,36 @@ def _target_lines(targets: Sequence[Target]) -> list[str]:
     return lines
 
 
+METHOD = """\
+### How it was measured
+
+- Every measurement runs in a fresh worker process (`benchmarks/_worker.py`): wall time
+  (`perf_counter`), CPU time of the whole process (`process_time`, all threads) and peak
+  RSS growth (the kernel's `VmHWM`, reset just before the timed call) cover only the
+  timed call. Inputs are prepared before the timer starts.
+- The server is the emulator (`python -m hubpages_async.emulator`, its own process,
+  127.0.0.1): a fresh one per create run (empty store, empty rate-limit window), one
+  seeded emulator per export scenario (an untimed warm-up pass first when it has no
+  latency; 11 s pauses between rate-limited runs so the window empties). Scenario 5 uses
+  `benchmarks/_sink.py` instead, a bare page source/sink with O(1) memory, because the
+  emulator cannot hold a million realistic pages in this machine's RAM.
+- Inputs are the emulator's `realistic_page()` (every writable field, nested layout
+  sections), converted once into each client's own input type; each input gets a unique
+  slug and name.
+- hubpages_async: `create_many(chunk_size=100)` and `export()` (one cursor chain unless
+  the row says shards), configured with the emulator's limit where it has one and with a
+  limit it cannot reach where it has none. hubspot-sdk: `AsyncHubSpot` (httpx, default
+  retries), `asyncio.gather` over `batch.create_site_pages` calls of 100, auto-paginating
+  `site_pages.list(limit=100)`. hubspot-api-client: `HubSpot(retry=Retry(total=5,
+  status_forcelist=(429,)))` as its README shows, a plain loop of `create_batch` calls,
+  `fetch_all()` for export (it returns one list). Floor: aiohttp + msgspec into dicts,
+  same chunking and concurrency as hubpages_async, no limiter, no retries.
+- Decode throughput is computed from CPU time (a single-threaded decode is immune to
+  other load that way); everything else from wall time. 429s and errors are summed over
+  runs. Slow peers are measured in fewer rounds (the `runs` column) to keep a full run
+  under half an hour."""
+
+
 def markdown(meta: dict[str, Any], sections: Sequence[Section]) -> str:
     """The full results table: one section per scenario, ratios and targets under each."""
     out = [
@@ -129,6 +160,10 @@ def markdown(meta: dict[str, Any], sections: Sequence[Section]) -> str:
         "`hubpages_async speedup` is hubpages_async's throughput divided by the row's; "
         "`time vs floor` is the row's time for the same work divided by the bare "
         "aiohttp + msgspec floor's.",
+        "",
+        f"Commit {meta['commit']}; command: `python -m benchmarks {' '.join(meta['argv'])}`.",
+        "",
+        METHOD,
         "",
     ]
     for scenario, rows, targets in sections:
@@ -204,6 +239,7 @@ def write_chart(path: Path, sections: Sequence[Section]) -> None:
 
     matplotlib.use("Agg")  # no display on the benchmark machine
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     panels = [s for s in sections if s[1]]
     cols = 1 if len(panels) == 1 else 2
@@ -217,27 +253,32 @@ def write_chart(path: Path, sections: Sequence[Section]) -> None:
         color = [colors.get(r.contender, "#495057") for r in ok]
         if scenario.key.startswith("memory"):
             values = [r.rss_growth_max_mb for r in ok]
+            ends = values
             ax.barh(labels, values, color=color)
-            ax.axvline(100, color="red", linestyle="--", label="target 100 MB")
+            ax.axvline(RSS_BUDGET_MB, color="red", linestyle="--", label="target 100 MB")
             ax.set_xlabel("peak RSS growth, MB")
+            ax.set_xlim(0, max([*values, RSS_BUDGET_MB]) * 1.3)
             ax.legend(loc="lower right", fontsize=8)
         else:
             values = [r.rate for r in ok]
+            ends = [r.rate_max for r in ok]
             err = [[r.rate - r.rate_min for r in ok], [r.rate_max - r.rate for r in ok]]
             ax.barh(labels, values, xerr=err, color=color, capsize=3)
             ax.set_xscale("log")
+            # Label only the decades: minor-tick labels on a log axis collide.
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlabel("pages/s (median, min-max), log scale")
+            # Room on the right for the value labels (a factor, on a log axis).
+            ax.set_xlim(right=max(ends, default=1) * 4)
             if scenario.key == "create-limited":
                 ax.axvline(CEILING_PAGES_PER_S, color="red", linestyle="--", label="ceiling")
                 ax.legend(loc="lower right", fontsize=8)
-        ends = [max(v, r.rate_max) for v, r in zip(values, ok, strict=True)]
         for y, (v, end) in enumerate(zip(values, ends, strict=True)):
             ax.annotate(f"  {v:,.0f}", (end, y), va="center", fontsize=8)
-        # Room on the right for the value labels (log axes need a factor, not an offset).
-        ax.set_xlim(right=max(ends, default=1) * (4 if ax.get_xscale() == "log" else 1.25))
         ax.invert_yaxis()
         n = "" if scenario.op == "decode" else f", n={scenario.count:,}"
-        ax.set_title(f"{scenario.number}. {scenario.title}{n}", fontsize=9)
+        title = textwrap.fill(f"{scenario.number}. {scenario.title}{n}", 70)
+        ax.set_title(title, fontsize=9)
         ax.tick_params(axis="y", labelsize=8)
     for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
