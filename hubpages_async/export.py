@@ -29,6 +29,7 @@ from anyio.streams.memory import MemoryObjectSendStream
 from ._bulk_map import text_attr
 from ._filters import canonical_operator, split_filter_key
 from .models import UNSET
+from .pagination import camel
 
 __all__ = ["export", "shard_bounds"]
 
@@ -130,17 +131,12 @@ def _check_kwargs(list_kwargs: dict[str, Any]) -> None:
         if "__" not in key:
             continue
         prop, op = split_filter_key(key)
-        prop = prop if "_" not in prop else _camel(prop)
+        prop = camel(prop)
         if (prop, canonical_operator(op)) in _RESERVED:
             raise ValueError(
                 f"{key} bounds the shards of a sharded export; use created_after/"
                 "created_before or createdAt__gt/createdAt__lte to bound the range"
             )
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _ms(value: datetime) -> int:

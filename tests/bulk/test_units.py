@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hubpages_async._bulk_chunks import iter_chunks
 from hubpages_async._bulk_map import Item, map_by_id, map_create
 from hubpages_async._bulk_poll import IncompleteBatch, PollPolicy, poll_batch
-from hubpages_async.export import shard_bounds
+from hubpages_async.export import export, shard_bounds
 from hubpages_async.journal import Journal, JournalError
 from hubpages_async.models import BatchResponse, Page, StandardError
 
@@ -285,3 +285,18 @@ def test_journal_lookup_many_keys(tmp_path: Path) -> None:
     assert len(journal.lookup_sync(keys)) == 1200
     assert [e.index for e in journal.entries_sync()] == list(range(1200))
     journal.close_sync()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"created_at__gte": datetime(2024, 1, 1, tzinfo=UTC)},
+        {"createdAt__lt": datetime(2024, 1, 1, tzinfo=UTC)},
+        {"created_at__exact": datetime(2024, 1, 1, tzinfo=UTC), "createdAt__gte": "x"},
+        {"after": "cursor"},
+    ],
+)
+async def test_sharded_export_refuses_what_would_overlap_its_shards(kwargs: dict[str, Any]) -> None:
+    # Refused before any request: the resource is never touched.
+    with pytest.raises(ValueError, match="shard|beginning"):
+        await anext(export(object(), shards=2, **kwargs))
