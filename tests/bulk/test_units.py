@@ -298,5 +298,5 @@ def test_journal_lookup_many_keys(tmp_path: Path) -> None:
 )
 async def test_sharded_export_refuses_what_would_overlap_its_shards(kwargs: dict[str, Any]) -> None:
     # Refused before any request: the resource is never touched.
-    with pytest.raises(ValueError, match="shard|beginning"):
+    with pytest.raises(ValueError, match=r"shard|beginning"):
         await anext(export(object(), shards=2, **kwargs))
