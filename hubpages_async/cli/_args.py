@@ -43,6 +43,11 @@ class RateSpec:
     requests: int | None
     per_seconds: float = 10.0
 
+    @property
+    def emulator_spec(self) -> str | None:
+        """The same limit in the emulator's ``rate_limit`` spelling (``"190/10s"``)."""
+        return None if self.requests is None else f"{self.requests}/{self.per_seconds:g}s"
+
 
 def parse_rate(text: str) -> RateSpec:
     """``"190/10s"`` -> ``RateSpec(190, 10.0)``; ``"none"`` -> no limit.

@@ -158,10 +158,7 @@ async def open_portal(
     state = getattr(args, "emulator_state", None)
     if state:
         options["state"] = state
-    spec = rate_limit_of(args)
-    options["rate_limit"] = (
-        None if spec.requests is None else f"{spec.requests}/{spec.per_seconds:g}s"
-    )
+    options["rate_limit"] = rate_limit_of(args).emulator_spec
     async with Emulator(**options) as emu:
         kept = (
             f"kept in {state}"

@@ -54,8 +54,7 @@ async def run(args: argparse.Namespace) -> int:
 
     rng = random.Random(args.seed)
     pages = [realistic_page(i, rng, kind="site-pages") for i in range(args.pages)]
-    spec = args.rate_limit
-    emulator_rate = None if spec.requests is None else f"{spec.requests}/{spec.per_seconds:g}s"
+    emulator_rate = args.rate_limit.emulator_spec
     async with Emulator(
         host="127.0.0.1", port=0, rate_limit=emulator_rate, faults=args.faults, fault_seed=args.seed
     ) as emu:

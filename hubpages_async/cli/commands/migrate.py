@@ -465,8 +465,7 @@ async def _run_embedded(args: argparse.Namespace, kinds: list[str]) -> int:
     from hubpages_async.emulator import Emulator
     from hubpages_async.emulator.seed import seed_portal
 
-    spec = rate_limit_of(args)
-    rate = None if spec.requests is None else f"{spec.requests}/{spec.per_seconds:g}s"
+    rate = rate_limit_of(args).emulator_spec
     tokens = ["source-portal@1", "destination-portal@2"]
     async with Emulator(host="127.0.0.1", port=0, rate_limit=rate, tokens=tokens) as emu:
         seed_portal(emu.store.portal(1), args.emulator_pages, random.Random(0))
