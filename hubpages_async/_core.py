@@ -208,7 +208,7 @@ class Core:
         )
         if decision.outcome_unknown:
             self.stats.outcome_unknown += 1
-            log.warning("%s %s: %s; outcome unknown, not retried", method, path, exc)
+            log.warning("%s; outcome unknown, not retried", exc)  # exc names method and path
             raise errors.OutcomeUnknownError(
                 method=method, path=path, body=body, cause=exc
             ) from exc

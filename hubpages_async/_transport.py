@@ -18,6 +18,7 @@ from aiohttp import hdrs
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from . import errors
+from ._sansio import lower_headers
 
 __all__ = ["RawResponse", "Transport"]
 
@@ -97,10 +98,6 @@ def _hide_credentials(exc: BaseException) -> None:
         info.url, info.method, CIMultiDictProxy(headers), info.real_url
     )
     exc.args = (exc.request_info, *exc.args[1:])
-
-
-def _lower(headers: CIMultiDictProxy[str]) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers.items()}
 
 
 class Transport:
@@ -183,7 +180,7 @@ class Transport:
                 timeout=self.timeout,
             ) as resp:
                 body = await resp.read()
-                return RawResponse(resp.status, _lower(resp.headers), body)
+                return RawResponse(resp.status, lower_headers(resp.headers), body)
         except (aiohttp.ClientError, TimeoutError) as exc:
             _hide_credentials(exc)
             raise translate(exc, method, path) from exc
