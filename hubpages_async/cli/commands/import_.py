@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from array import array
@@ -161,7 +162,13 @@ async def run(args: argparse.Namespace) -> int:
         try:
             for operation, with_id, total in plan:
                 progress.start(operation, total)
-                await _job(portal, args, path, operation, with_id, progress, tally)
+                try:
+                    await _job(portal, args, path, operation, with_id, progress, tally)
+                except sqlite3.Error as exc:  # e.g. the input's directory is read-only
+                    raise UsageError(
+                        f"journal {args.journal_path}: {exc}; pass --journal PATH somewhere "
+                        "writable, or --no-journal"
+                    ) from exc
         finally:
             progress.close()
         stats = stats_of(portal.hs)
