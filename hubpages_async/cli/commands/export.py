@@ -18,6 +18,7 @@ from hubpages_async._filters import (
     check_filter,
     split_filter_key,
 )
+from hubpages_async.pagination import camel
 
 from .._connect import Portal, open_portal, stats_of
 from .._console import UsageError, note
@@ -28,12 +29,6 @@ __all__ = ["parse_filters", "run"]
 
 _ENCODER: Final = msgspec.json.Encoder()
 _LIST_OPERATORS: Final = frozenset({"in", "nin", "not_in"})
-
-
-def _camel(name: str) -> str:
-    """``publish_date`` -> ``publishDate`` (filters accept Python or HubSpot names)."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def parse_filters(specs: list[str]) -> dict[str, Any]:
@@ -53,7 +48,7 @@ def parse_filters(specs: list[str]) -> dict[str, Any]:
             prop, op = split_filter_key(key)
         else:
             prop, op = key, "eq"
-        prop = _camel(prop)
+        prop = camel(prop)
         try:
             canonical = check_filter(prop, op)
         except FilterError as exc:
