@@ -270,8 +270,12 @@ class Core:
             capacity.release()
 
     def _decipher(self, raw: RawResponse, response_type: Any, method: str, path: str) -> Any:
+        # Every answer counts against HubSpot's window, errors included: a 404 saying
+        # Remaining: 0 must hold the next request back as much as a 200 would.
+        if raw.status != 429 and "x-hubspot-ratelimit-remaining" in raw.headers:
+            self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=raw.status))
         try:
-            result = decipher(
+            return decipher(
                 raw.status, raw.headers, raw.body, response_type, method=method, path=path
             )
         except errors.RateLimitError as exc:
@@ -282,9 +286,6 @@ class Core:
             if not exc.is_daily:
                 self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=429))
             raise
-        if "x-hubspot-ratelimit-remaining" in raw.headers:
-            self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=raw.status))
-        return result
 
     def _scrub(self, exc: errors.APIError) -> None:
         # Belt and braces: a server (or proxy) echoing the token must not leak it.

@@ -66,3 +66,20 @@ async def test_a_429_pauses_every_request_for_its_retry_after(
         assert info.value.interval == 2.5
         assert fake_time.slept == []
         assert await limiter.acquire() == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("emulator_kwargs", [{"rate_limit": "2/1500ms", "daily_limit": None}])
+async def test_an_error_answer_with_nothing_remaining_pauses_too(
+    emulator: Any, fake_time: FakeTime
+) -> None:
+    # HubSpot counts error answers against the window as well: a 404 that says
+    # Remaining: 0 must hold the next request back like a 200 would.
+    limiter = SlidingWindowLimiter(
+        RateLimit(1000, 10.0), clock=fake_time.clock, sleep=fake_time.sleep
+    )
+    async with HubPages(FAKE_TOKEN, base_url=emulator.url, limiter=limiter) as hs:
+        for _ in range(2):
+            with pytest.raises(errors.NotFoundError):
+                await hs.site_pages.get("404404")
+        assert fake_time.slept == []
+        assert await limiter.acquire() == pytest.approx(1.5)
