@@ -106,14 +106,16 @@ def _table(scenario: Scenario, rows: Sequence[Summary]) -> list[str]:
     return lines
 
 
-def _target_lines(targets: Sequence[Target]) -> list[str]:
+def _target_lines(targets: Sequence[Target], *, prefix: str = "") -> list[str]:
     lines = []
     for t in targets:
         mark = {True: "met", False: "MISSED", None: "not measured"}[t.met]
         value = "" if t.measured is None else (
-            f"{t.measured:.1%}" if t.unit == "share" else f"{t.measured:.2f}{t.unit}"
+            f"{t.measured:.1%}" if t.unit == "share"
+            else f"{t.measured:,.2f}{'' if t.unit == 'x' else ' '}{t.unit}"
         )  # fmt: skip
-        lines.append(f"- Target {t.text}: **{mark}** ({value}; {t.detail})")
+        why = "" if t.met else f"; {t.detail}"
+        lines.append(f"- {prefix}Target {t.text}: **{mark}** ({value}{why})")
     return lines
 
 
@@ -201,10 +203,11 @@ def readme_snippet(meta: dict[str, Any], sections: Sequence[Section], results_na
                 cells.append("-")
                 continue
             cells.append("<br>".join(_cell(scenario, r) for r in candidates))
-        lines.append(f"| {scenario.number}. {scenario.title} | " + " | ".join(cells) + " |")
-    lines += ["", "Targets:"]
-    for _scenario, _rows, targets in sections:
-        lines += _target_lines(targets)
+        n = "" if scenario.op == "decode" else f" (n = {scenario.count:,})"
+        lines.append(f"| {scenario.number}. {scenario.title}{n} | " + " | ".join(cells) + " |")
+    lines += ["", "Targets of the issue (reported, not asserted):", ""]
+    for scenario, _rows, targets in sections:
+        lines += _target_lines(targets, prefix=f"{scenario.number}. ")
     lines += [
         "",
         f"Full table with CPU time, memory, spread and ratios: "
@@ -222,7 +225,8 @@ def readme_snippet(meta: dict[str, Any], sections: Sequence[Section], results_na
 
 
 def _cell(scenario: Scenario, row: Summary) -> str:
-    prefix = f"{row.label.removeprefix(OURS).strip()} " if row.contender == OURS else ""
+    variant = row.label.removeprefix(OURS).strip() if row.contender == OURS else ""
+    prefix = f"{variant} " if variant else ""
     if scenario.key.startswith("memory"):
         return f"{prefix}+{row.rss_growth_max_mb:,.0f} MB RSS"
     if scenario.op == "decode":

@@ -163,7 +163,7 @@ def evaluate_targets(scenario: Scenario, rows: Sequence[Summary]) -> list[Target
             share = row.rate / CEILING_PAGES_PER_S
             ok = share >= 0.95 and row.n429 == 0 and row.errors == 0
             detail = "met" if ok else _ceiling_miss(share, row.n429)
-            text = f"{row.label}: >= 95% of ceiling, zero 429s"
+            text = f">= 95% of ceiling with zero 429s ({row.label})"
             targets.append(Target(key, text, share, "share", ok, detail))
         return targets
     if key == "export-limited":
@@ -176,7 +176,7 @@ def evaluate_targets(scenario: Scenario, rows: Sequence[Summary]) -> list[Target
         growth = ours.rss_growth_max_mb
         ok = growth < RSS_BUDGET_MB
         detail = "met" if ok else f"missed by {growth - RSS_BUDGET_MB:.0f} MB"
-        text = f"peak RSS growth < 100 MB (n={ours.items:,})"
+        text = "peak RSS growth < 100 MB"
         return [Target(key, text, growth, "MB", ok, detail)]
     return []
 

@@ -151,7 +151,7 @@ SCENARIOS: Final[tuple[Scenario, ...]] = (
     Scenario(
         key="export-limited",
         number="4",
-        title="Export at 190 req/10 s, 0.3 s latency: sharded vs one cursor chain",
+        title="Export at 190 req/10 s, 0.3 s latency",
         op="export",
         count=20_000,
         quick_count=2_000,
@@ -168,7 +168,7 @@ SCENARIOS: Final[tuple[Scenario, ...]] = (
     Scenario(
         key="memory-create",
         number="5a",
-        title="Memory: streamed create_many of N inputs",
+        title="Memory: streamed create_many",
         op="create",
         count=1_000_000,
         quick_count=50_000,
@@ -181,7 +181,7 @@ SCENARIOS: Final[tuple[Scenario, ...]] = (
     Scenario(
         key="memory-export",
         number="5b",
-        title="Memory: export of N pages",
+        title="Memory: streamed export",
         op="export",
         count=1_000_000,
         quick_count=50_000,
