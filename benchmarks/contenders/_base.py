@@ -12,7 +12,7 @@ from typing import Protocol
 
 from hubpages_async.models import Page
 
-__all__ = ["TOKEN", "Contender", "Job", "Outcome"]
+__all__ = ["TOKEN", "Contender", "Job", "Outcome", "item_bound"]
 
 #: The emulator accepts any non-empty bearer token (all in portal 1).
 TOKEN = "bench-token"
@@ -38,6 +38,12 @@ class Job:
     margin: float | None = None
     #: hubpages_async's ``create_many(collect=...)``: False keeps counts only.
     collect: bool = True
+
+
+def item_bound(job: Job) -> int:
+    """Stop an export loop after this many items: a server repeating a cursor must not
+    keep a benchmark running (the harness's process timeout is the second guard)."""
+    return 2 * job.count + 1_000
 
 
 @dataclass(slots=True)

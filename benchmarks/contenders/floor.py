@@ -53,7 +53,8 @@ class Floor:
         inputs = stamped(self._pool, job.count, _stamp)
 
         async def worker(session: aiohttp.ClientSession) -> None:
-            while True:
+            # Bounded: no worker can take more chunks than there are.
+            for _ in range(job.count // 100 + 1):
                 # No lock needed: taking a chunk never awaits, so workers cannot interleave.
                 chunk = _take(inputs, 100)
                 if not chunk:

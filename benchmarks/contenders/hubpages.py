@@ -18,7 +18,7 @@ from hubpages_async._throttle import RateLimit
 from hubpages_async.models import CollectionResponse, Page
 
 from .._inputs import stamped
-from ._base import TOKEN, Job, Outcome
+from ._base import TOKEN, Job, Outcome, item_bound
 
 __all__ = ["Hubpages"]
 
@@ -87,9 +87,13 @@ class Hubpages:
 
     async def _export(self, job: Job) -> Outcome:
         out = Outcome(items=0)
+        bound = item_bound(job)
         async with _client(job) as hs:
             async for _page in hs.site_pages.export(shards=job.shards):
                 out.items += 1
+                if out.items > bound:
+                    out.note = "stopped: more items than the emulator holds"
+                    break
             out.requests, out.n429 = hs.stats.requests, hs.stats.rate_limited_429
         return out
 

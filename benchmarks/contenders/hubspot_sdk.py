@@ -21,7 +21,7 @@ from hubspot_sdk.types.cms import PagesPage
 from hubpages_async.models import Page
 
 from .._inputs import snake_fields, stamped
-from ._base import TOKEN, Job, Outcome
+from ._base import TOKEN, Job, Outcome, item_bound
 
 __all__ = ["HubspotSdk"]
 
@@ -94,10 +94,14 @@ class HubspotSdk:
     async def _export(self, job: Job) -> Outcome:
         counter = _StatusCounter()
         out = Outcome(items=0)
+        bound = item_bound(job)
         async with _client(job, counter) as client:
             try:
                 async for _page in client.cms.pages.site_pages.list(limit=100):
                     out.items += 1
+                    if out.items > bound:
+                        out.note = "stopped: more items than the emulator holds"
+                        break
             except hubspot_sdk.APIError as exc:
                 out.errors += 1
                 out.note = type(exc).__name__
