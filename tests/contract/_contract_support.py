@@ -17,15 +17,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
+from spec_files import SPEC_2026_03, SPEC_V3
 
-SPEC_DIR = Path("/work/shared/spec")
 SPECS = {
-    "/cms/v3/pages": SPEC_DIR / "hubspot-cms-pages-v3.openapi.json",
-    "/cms/pages/2026-03": SPEC_DIR / "hubspot-cms-pages-2026-03.openapi.json",
+    "/cms/v3/pages": SPEC_V3,
+    "/cms/pages/2026-03": SPEC_2026_03,
 }
 
 _FORMATS = jsonschema.FormatChecker()

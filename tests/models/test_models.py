@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from spec_files import SPEC_V3
 
 from hubpages_async import _filters
 from hubpages_async.models import (
@@ -24,11 +26,7 @@ SPEC_PAGE_FIELDS = 57
 
 
 def test_page_has_every_spec_field() -> None:
-    import json
-    from pathlib import Path
-
-    spec_path = Path(__file__).parents[3] / "shared" / "spec" / "hubspot-cms-pages-v3.openapi.json"
-    spec = json.loads(spec_path.read_text())
+    spec = json.loads(SPEC_V3.read_text())
     spec_fields = set(spec["components"]["schemas"]["Page"]["properties"])
     assert len(spec_fields) == SPEC_PAGE_FIELDS
     wire_names = set(Page.__struct_encode_fields__)
