@@ -70,8 +70,9 @@ async def test_report_covers_every_input_in_order_over_http(
     n: int, chunk_size: int, concurrency: int, seed: int
 ) -> None:
     async with (
+        # A 200 ms server window (never reached): an injected 429 pauses 0.2 s, not 10 s.
         Emulator(
-            rate_limit=None,
+            rate_limit="1000000/200ms",
             faults="500=0.05,drop=0.05,reset=0.02,truncate=0.02,429=0.02,cancel=0.1",
             fault_seed=seed,
             async_batches=seed % 2 == 0,
