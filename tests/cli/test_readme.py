@@ -79,7 +79,7 @@ async def test_examples_run_against_the_emulator(tmp_path: Path) -> None:
             assert code == 0, err
             return out
 
-        out = await run('Page(name="Pricing"')
+        out = await run('name="Pricing", template_path')
         assert "created" in out
         assert any(p.name == "Pricing" for p in emu.store.pages("site-pages"))
 
