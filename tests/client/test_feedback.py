@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
+import anyio
 import pytest
 
 from hubpages_async import HubPages, RateLimit, RetryPolicy, SlidingWindowLimiter, errors
@@ -83,3 +85,29 @@ async def test_an_error_answer_with_nothing_remaining_pauses_too(
                 await hs.site_pages.get("404404")
         assert fake_time.slept == []
         assert await limiter.acquire() == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("emulator_kwargs", [{"rate_limit": None, "latency": 0.05}])
+async def test_max_concurrency_caps_requests_in_flight(emulator: Any) -> None:
+    in_flight = peak = 0
+
+    async def started(*_: Any) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+
+    async def ended(*_: Any) -> None:
+        nonlocal in_flight
+        in_flight -= 1
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(started)
+    trace.on_request_end.append(ended)
+    async with (
+        HubPages(FAKE_TOKEN, base_url=emulator.url, max_concurrency=3, trace_configs=[trace]) as hs,
+        anyio.create_task_group() as tg,
+    ):
+        for _ in range(12):
+            tg.start_soon(hs.site_pages.list(limit=1).first)
+    assert len(emulator.request_log) == 12
+    assert peak == 3  # reached, never passed
