@@ -116,14 +116,17 @@ def map_create(items: Sequence[Item[V]], response: BatchResponse[T]) -> Mapped[V
             taken.add(target)
             out.matched.append((items[target], result))
     free = deque(pos for pos in range(len(items)) if pos not in taken)
-    for result in positional:
+    # Positions only say which input a result belongs to when every failed input is
+    # known: with an error naming no input, pairing by position would be a guess.
+    for result in positional if not loose else ():
         if not free:
             break  # more results than inputs: nothing sane to pin them to
         pos = free.popleft()
         taken.add(pos)
         out.matched.append((items[pos], result))
-    # Errors naming no input: with exactly as many left-over inputs, the pairing is forced.
-    if loose and len(loose) == len(free):
+    # Errors naming no input, and no result left to place: the left-over inputs are the
+    # failed ones, so with exactly as many of them the pairing is forced.
+    if loose and not positional and len(loose) == len(free):
         for error in loose:
             out.errors.append((items[free.popleft()], error))
     out.unanswered.extend(items[pos] for pos in free)

@@ -403,3 +403,22 @@ async def test_property_read_many_covers_every_id_once(
     assert [s.id for s in report.results] == [i for i in ids if i not in ("x", "y")]
     assert {f.category for f in report.failures} <= {"OBJECT_NOT_FOUND"}
     assert report.failed == sum(i in ("x", "y") for i in ids)
+
+
+async def test_errors_that_name_no_input_are_never_paired_by_guess() -> None:
+    """With errors that do not say which input failed and results without slugs, "results
+    in input order minus the failed ones" cannot place anything: the chunk is looked up
+    by name instead of paired by position, and only the missing inputs are sent again."""
+    fake = FakePages()
+    fake.error_context = False
+    inputs = new_pages(10, slugs=False)
+    for i in (2, 7):
+        inputs[i] = Page(name="INVALID", template_path="t/page.html")
+    report = await batch.create_many(fake, inputs, chunk_size=10, poll=FAST)
+    assert_covers(report, 10)
+    assert [(f.index, f.category) for f in report.failures] == [
+        (2, "VALIDATION_ERROR"),
+        (7, "VALIDATION_ERROR"),
+    ]
+    assert all(s.item is not None and s.item.name == inputs[s.index].name for s in report.results)
+    assert len(fake.pages) == 8

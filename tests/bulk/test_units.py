@@ -121,7 +121,18 @@ def test_map_create_loose_errors_only_when_forced() -> None:
         results=[Page(id="1")], errors=[StandardError(category="X", context={"trace": ["z"]})]
     )
     mapped = map_create(_items(pages), one_loose)
-    assert [i.index for i, _ in mapped.errors] == [1]
+    # Which of a and b failed? Nothing says: neither is paired, both are looked up.
+    assert (mapped.matched, mapped.errors) == ([], [])
+    assert [i.index for i in mapped.unanswered] == [0, 1]
+    # A slug pins the result, so the one input left is the one that failed.
+    pinned = [Page(name="a", slug="a"), Page(name="b", slug="b")]
+    one_pinned = BatchResponse[Page](
+        results=[Page(id="1", slug="a")], errors=[StandardError(category="X")]
+    )
+    mapped = map_create(_items(pinned), one_pinned)
+    assert [(i.index, r.id) for i, r in mapped.matched] == [(0, "1")]
+    assert [(i.index, e.category) for i, e in mapped.errors] == [(1, "X")]
+    assert mapped.unanswered == []
     two_loose = BatchResponse[Page](
         errors=[
             StandardError(category="X"),
