@@ -207,8 +207,20 @@ class SlidingWindowLimiter:
         if deadline > self._paused_until:
             self._paused_until = deadline
 
+    def _log_covers_server_window(self, info: RateLimitInfo) -> bool:
+        """True when every send the server counts is in our own log, and the log stops
+        at the server's limit: the log then waits for exactly the expiry the server
+        does, and a blanket pause of a whole interval would only idle the client."""
+        if info.max is None or info.retry_after is not None or self._limit > info.max:
+            return False
+        cutoff = self._clock() - (info.interval or self.rate.per_seconds)
+        return sum(1 for sent in self._sent if sent > cutoff) >= info.max
+
     def feedback(self, info: RateLimitInfo) -> None:
-        """Pause on a rolling-window 429 or when the server's window has nothing left."""
+        """Pause on a rolling-window 429 or when the server's window has nothing left
+        (unless this limiter's own log already accounts for that whole window)."""
+        if not info.rate_limited and info.remaining == 0 and self._log_covers_server_window(info):
+            return
         pause = info.pause_for
         if pause is None and (info.rate_limited or info.remaining == 0):
             pause = self.rate.per_seconds  # no hint at all: sit out one whole window

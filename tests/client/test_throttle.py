@@ -193,6 +193,30 @@ async def test_feedback_pauses(fake_time: FakeTime, info: RateLimitInfo, pause: 
     limiter.release()  # a no-op for the in-process limiter
 
 
+@pytest.mark.parametrize(
+    ("own_sends", "expected_wait"),
+    [
+        # All 10 counted sends are ours: the log frees a slot when the oldest ages out
+        # (1 s from now), no need to sit out the whole 10 s interval.
+        (10, 1.0),
+        # The server counts sends we did not make (another process on the token):
+        # the interval is the only safe pause.
+        (4, 10.0),
+    ],
+)
+async def test_remaining_zero_pauses_only_when_the_log_cannot_account_for_it(
+    fake_time: FakeTime, own_sends: int, expected_wait: float
+) -> None:
+    limiter = make(fake_time, RateLimit(requests=10, per_seconds=10, headroom=0, margin=0))
+    for _ in range(own_sends):
+        await limiter.acquire()
+    fake_time.now += 9.0
+    start = fake_time.now
+    limiter.feedback(RateLimitInfo(max=10, remaining=0, interval=10.0))
+    await limiter.acquire()
+    assert fake_time.now - start == pytest.approx(expected_wait)
+
+
 async def test_cancelled_waiter_does_not_block_the_queue(fake_time: FakeTime) -> None:
     limiter = make(fake_time, RateLimit(requests=1, per_seconds=10, headroom=0, margin=0))
     start = fake_time.now
