@@ -19,7 +19,7 @@ from ._support import FakeTime
 
 def max_in_window(times: list[float], window: float) -> int:
     """The most sends in any half-open window ``(t - window, t]`` (to the microsecond:
-    the limiter's own precision; its margin is a quarter of a second)."""
+    the limiter's own precision; its margin is a tenth of a second)."""
     best, start = 0, 0
     for end, t in enumerate(times):
         while times[start] <= t - window + 1e-6:
@@ -35,8 +35,8 @@ def make(fake_time: FakeTime, rate: RateLimit) -> SlidingWindowLimiter:
 def test_default_is_the_free_tier_with_headroom() -> None:
     rate = RateLimit()
     assert (rate.requests, rate.per_seconds) == (100, 10.0)
-    assert rate.effective_requests == 95
-    assert rate.effective_window == 10.25
+    assert rate.effective_requests == 98
+    assert rate.effective_window == pytest.approx(10.1)
 
 
 @pytest.mark.parametrize(
