@@ -97,8 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyError as exc:
         raise SystemExit(str(exc)) from None
     started = datetime.now(UTC)
+    load_before = os.getloadavg()[1]
     runs = run_scenarios(scenarios, args.rounds)
     finished = datetime.now(UTC)
+    # Other work on a shared machine skews wall times: record how busy it was.
+    load_after = os.getloadavg()[1]
     sections = []
     # Run order is chosen for the machine (see scenarios.RUN_ORDER); report in issue order.
     for scenario in sorted(scenarios, key=lambda s: s.number):
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "started": started.strftime("%Y-%m-%d %H:%M UTC"),
         "finished": finished.strftime("%Y-%m-%d %H:%M UTC"),
         "machine": _machine(),
+        "load": f"5-minute load average {load_before:.2f} at the start, {load_after:.2f} at the end",
         "rounds": args.rounds,
         "mode": "quick" if args.quick else "full",
         "argv": sys.argv[1:] if argv is None else argv,

@@ -160,6 +160,7 @@ def markdown(meta: dict[str, Any], sections: Sequence[Section]) -> str:
         f"Run {meta['started']} to {meta['finished']} on {meta['machine']}; "
         f"{meta['rounds']} round(s), median and spread (half the min-max range of "
         f"throughput, relative to the median); mode: {meta['mode']}.",
+        f"Machine load: {meta.get('load', 'not recorded')}.",
         f"Versions: {', '.join(f'{k} {v}' for k, v in meta['versions'].items())}.",
         "",
         "`hubpages_async speedup` is hubpages_async's throughput divided by the row's; "
