@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         "started": started.strftime("%Y-%m-%d %H:%M UTC"),
         "finished": finished.strftime("%Y-%m-%d %H:%M UTC"),
         "machine": _machine(),
-        "load": f"5-minute load average {load_before:.2f} at the start, {load_after:.2f} at the end",
+        "load": f"5-minute load average {load_before:.2f} at the start, "
+        f"{load_after:.2f} at the end",
         "rounds": args.rounds,
         "mode": "quick" if args.quick else "full",
         "argv": sys.argv[1:] if argv is None else argv,
