@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import msgspec
@@ -11,6 +13,7 @@ from hubpages_async import errors
 from hubpages_async._sansio import (
     RateLimitInfo,
     decipher,
+    decode_acyclic,
     decoder_for,
     encode,
     lower_headers,
@@ -171,6 +174,41 @@ def test_undecodable_success_is_a_response_validation_error() -> None:
     assert isinstance(info.value.__cause__, msgspec.ValidationError)
     with pytest.raises(errors.ResponseValidationError):
         decipher(200, {}, b"{not json", Page)
+
+
+@pytest.fixture
+def collector_enabled() -> Iterator[None]:
+    """Leave the interpreter's collector as the test found it, whatever the test did."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    yield
+    if not was_enabled:
+        gc.disable()
+
+
+def test_decoding_pauses_the_collector_and_restores_it(collector_enabled: None) -> None:
+    seen: list[bool] = []
+
+    class Probe(msgspec.Struct):
+        name: str
+
+        def __post_init__(self) -> None:  # runs inside the decode
+            seen.append(gc.isenabled())
+
+    decoded = decode_acyclic(decoder_for(list[Probe]), b'[{"name": "a"}, {"name": "b"}]')
+    assert [probe.name for probe in decoded] == ["a", "b"]
+    assert seen == [False, False]
+    assert gc.isenabled()
+    # A failed decode restores it too.
+    with pytest.raises(msgspec.ValidationError):
+        decode_acyclic(decoder_for(list[Probe]), b'[{"name": 1}]')
+    assert gc.isenabled()
+
+
+def test_decoding_leaves_a_disabled_collector_disabled(collector_enabled: None) -> None:
+    gc.disable()
+    assert decipher(200, {}, b'{"name": "A"}', Page).name == "A"
+    assert not gc.isenabled()
 
 
 def test_decoders_are_cached_per_type() -> None:
