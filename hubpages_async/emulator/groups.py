@@ -20,7 +20,9 @@ from ..models import (
     UpdateLanguagesRequest,
 )
 from .errors import ApiError, bad_request, conflict, not_found
-from .store import PageCollection, PageRecord, copy_page
+from .page_collection import PageCollection
+from .page_rules import copy_page
+from .records import PageRecord
 
 __all__ = [
     "attach_to_group",

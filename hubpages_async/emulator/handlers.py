@@ -43,8 +43,11 @@ from .bodies import (
     utc,
 )
 from .errors import ApiError, bad_request, not_found
+from .folder_collection import FolderCollection
+from .page_collection import PageCollection
 from .query import MAX_LIMIT, bool_param, parse_list_query, run_query, select_properties
-from .store import FolderCollection, PageCollection, PageRecord, Portal, Store, _page_encoder
+from .records import JSON_ENCODER, PageRecord
+from .store import Portal, Store
 
 __all__ = ["Ctx", "Handler", "Reply", "folder_handlers", "page_handlers"]
 
@@ -129,7 +132,7 @@ def _list_body(ctx: Ctx, parts: list[bytes], total: int, nxt: str | None) -> byt
         link = str(ctx.request.url.update_query(after=nxt))
         body += b',"paging":{"next":{"after":"%s","link":%s}}' % (
             nxt.encode(),
-            _page_encoder.encode(link),
+            JSON_ENCODER.encode(link),
         )
     return body + b"}"
 
@@ -188,14 +191,14 @@ def delete_object(ctx: Ctx) -> Reply:
 def get_draft(ctx: Ctx) -> Reply:
     """GET /{kind}/{objectId}/draft."""
     rec = ctx.pages.get(ctx.match("objectId"))
-    return 200, _page_encoder.encode(ctx.pages.render(rec, draft=True)), _J
+    return 200, JSON_ENCODER.encode(ctx.pages.render(rec, draft=True)), _J
 
 
 def update_draft(ctx: Ctx) -> Reply:
     """PATCH /{kind}/{objectId}/draft: only the draft changes."""
     rec = ctx.pages.get(ctx.match("objectId"))
     ctx.pages.update_draft(rec, decode_body(ctx.body, StrictPage))
-    return 200, _page_encoder.encode(ctx.pages.render(rec, draft=True)), _J
+    return 200, JSON_ENCODER.encode(ctx.pages.render(rec, draft=True)), _J
 
 
 def push_live(ctx: Ctx) -> Reply:
@@ -258,7 +261,7 @@ def _revision_window(ctx: Ctx, revisions: list[Any]) -> bytes:
     body: dict[str, Any] = {"total": len(revisions), "results": window}
     if paging:
         body["paging"] = paging
-    return _page_encoder.encode(body)
+    return JSON_ENCODER.encode(body)
 
 
 def _find_revision(revisions: list[Any], revision_id: str) -> Any:
@@ -277,7 +280,7 @@ def list_revisions(ctx: Ctx) -> Reply:
 def get_revision(ctx: Ctx) -> Reply:
     """GET .../{objectId}/revisions/{revisionId} (pages and folders)."""
     rec = _coll(ctx).get(ctx.match("objectId"))
-    return 200, _page_encoder.encode(_find_revision(rec.revisions, ctx.match("revisionId"))), _J
+    return 200, JSON_ENCODER.encode(_find_revision(rec.revisions, ctx.match("revisionId"))), _J
 
 
 def _revision_page(rec: PageRecord, ctx: Ctx) -> Page:
@@ -298,7 +301,7 @@ def restore_revision_to_draft(ctx: Ctx) -> Reply:
     """POST .../revisions/{revisionId}/restore-to-draft: only the draft changes."""
     rec = ctx.pages.get(ctx.match("objectId"))
     ctx.pages.set_draft(rec, _revision_page(rec, ctx))
-    return 200, _page_encoder.encode(ctx.pages.render(rec, draft=True)), _J
+    return 200, JSON_ENCODER.encode(ctx.pages.render(rec, draft=True)), _J
 
 
 # -- A/B and multi-language -----------------------------------------------------------------

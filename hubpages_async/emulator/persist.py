@@ -12,7 +12,8 @@ from datetime import datetime
 
 import msgspec
 
-from .store import FolderRecord, PageRecord, Store
+from .records import FolderRecord, PageRecord
+from .store import Store
 
 __all__ = ["SqlitePersistence"]
 

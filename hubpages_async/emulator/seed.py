@@ -15,7 +15,8 @@ from typing import Any
 
 from ..models import AbTestCreateRequest, AttachToLangGroupRequest, ContentFolder, Page
 from . import groups
-from .store import PAGE_KINDS, Portal
+from .page_rules import PAGE_KINDS
+from .store import Portal
 
 __all__ = ["realistic_page", "seed_portal"]
 
@@ -277,8 +278,11 @@ def seed_portal(portal: Portal, n: int, rng: random.Random) -> None:
                             id=str(other.id), language=str(other_lang), primary_id=str(rec.id)
                         ),
                     )
+        # Masters spaced evenly, so no page is picked twice and the portal ends with
+        # exactly ``n`` pages of the kind.
+        step = len(recs) // n_ab if n_ab else 1
         for k in range(n_ab):
-            master = recs[(k * 25 + 5) % len(recs)]
+            master = recs[(k * step + 5) % len(recs)]
             if master.live.ab_status is not None and isinstance(master.live.ab_status, str):
                 continue
             groups.create_ab_variation(

@@ -14,7 +14,8 @@ from .app import EmulatorApp, RequestRecord
 from .auth import TokenSpec
 from .faults import FaultPlan
 from .limits import RateLimit
-from .store import PAGE_KINDS, Store
+from .page_rules import PAGE_KINDS
+from .store import Store
 
 __all__ = ["Emulator"]
 
