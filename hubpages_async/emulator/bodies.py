@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from .._acyclic import decode_acyclic
 from ..models import BatchInput, ContentFolder, Page
 from .errors import ApiError, bad_request
 
@@ -62,7 +63,7 @@ def decode_body(data: bytes, tp: type[T]) -> T:
     if dec is None:
         dec = _decoders[tp] = msgspec.json.Decoder(tp)
     try:
-        return dec.decode(data)  # type: ignore[no-any-return]
+        return decode_acyclic(dec, data)  # type: ignore[no-any-return]
     except msgspec.ValidationError as exc:
         raise _validation(exc) from None
     except msgspec.DecodeError as exc:
