@@ -24,7 +24,6 @@ __all__ = [
     "ENCODER",
     "RateLimitInfo",
     "decipher",
-    "decode_acyclic",
     "decoder_for",
     "encode",
     "lower_headers",

@@ -28,7 +28,7 @@ import msgspec
 
 from hubpages_async import PagesResource, errors
 from hubpages_async.journal import Journal
-from hubpages_async.models import UNSET, ContentFolder, Page
+from hubpages_async.models import AB_VARIANT_STATUSES, UNSET, ContentFolder, Page
 
 from ._connect import Portal
 from ._progress import BulkCounter, Progress
@@ -42,10 +42,6 @@ __all__ = [
     "vars_of",
 ]
 
-#: ``abStatus`` values of the page that is *not* the test's original.
-_VARIANT_STATUSES: Final = frozenset(
-    {"variant", "loser_variant", "automated_variant", "automated_loser_variant", "mab_variant"}
-)
 #: Source-portal ids and server-owned A/B/language state: never sent to the destination.
 _RELATION_FIELDS: Final = {
     "translated_from_id": UNSET,
@@ -218,7 +214,7 @@ class _Relations:
         if isinstance(page.translated_from_id, str) and page.translated_from_id:
             self.translations.append((page_id, str(language), page.translated_from_id))
         status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
-        if status in _VARIANT_STATUSES:
+        if status in AB_VARIANT_STATUSES:
             self.variants.append(page)
             return False
         if isinstance(page.ab_test_id, str) and page.ab_test_id:
@@ -343,7 +339,7 @@ async def _existing_variant(target: PagesResource, master: str) -> Page | None:
         return None
     async for page in target.list(ab_test_id__eq=test_id):
         status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
-        if page.id != master and status in _VARIANT_STATUSES:
+        if page.id != master and status in AB_VARIANT_STATUSES:
             return page
     return None
 

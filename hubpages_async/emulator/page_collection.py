@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from ..models import UNSET, ContentLanguageVariation, Page, PageVersion
+from ..models import AB_VARIANT_STATUSES, UNSET, ContentLanguageVariation, Page, PageVersion
 from .errors import ApiError, conflict
 from .page_rules import (
-    AB_VARIANT_STATUSES,
     EMULATOR_USER,
     EPOCH,
     KIND_INFO,

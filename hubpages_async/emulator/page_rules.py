@@ -15,7 +15,6 @@ from ..models import READ_ONLY_PAGE_FIELDS, UNSET, Page, VersionUser
 from .errors import bad_request
 
 __all__ = [
-    "AB_VARIANT_STATUSES",
     "EMULATOR_USER",
     "EPOCH",
     "KIND_INFO",
@@ -57,9 +56,6 @@ PUBLISHED_STATES: Final = frozenset(
         "PUBLISHED_AB_VARIANT",
         "SCHEDULED_AB",
     }
-)
-AB_VARIANT_STATUSES: Final = frozenset(
-    {"variant", "loser_variant", "automated_variant", "automated_loser_variant", "mab_variant"}
 )
 KIND_INFO: Final = {
     # kind -> (subcategory, contentTypeCategory, categoryId, default domain stem)

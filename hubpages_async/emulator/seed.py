@@ -283,8 +283,6 @@ def seed_portal(portal: Portal, n: int, rng: random.Random) -> None:
         step = len(recs) // n_ab if n_ab else 1
         for k in range(n_ab):
             master = recs[(k * step + 5) % len(recs)]
-            if master.live.ab_status is not None and isinstance(master.live.ab_status, str):
-                continue
             groups.create_ab_variation(
                 coll,
                 AbTestCreateRequest(

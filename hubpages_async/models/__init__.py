@@ -4,7 +4,7 @@ from ._base import UNSET, Model, UnsetType
 from .batch import BATCH_STATUSES, TERMINAL_BATCH_STATUSES, BatchInput, BatchResponse
 from .errors import ErrorBody, ErrorDetail, StandardError
 from .folder import READ_ONLY_FOLDER_FIELDS, ContentFolder
-from .page import READ_ONLY_PAGE_FIELDS, ContentLanguageVariation, Page
+from .page import AB_VARIANT_STATUSES, READ_ONLY_PAGE_FIELDS, ContentLanguageVariation, Page
 from .paging import CollectionResponse, NextPage, Paging, PreviousPage
 from .requests import (
     AbTestCreateRequest,
@@ -21,6 +21,7 @@ from .requests import (
 from .revision import ContentFolderVersion, PageVersion, VersionUser
 
 __all__ = [
+    "AB_VARIANT_STATUSES",
     "BATCH_STATUSES",
     "READ_ONLY_FOLDER_FIELDS",
     "READ_ONLY_PAGE_FIELDS",

@@ -7,7 +7,12 @@ from typing import Any, Final
 
 from ._base import UNSET, Model, UnsetType
 
-__all__ = ["READ_ONLY_PAGE_FIELDS", "ContentLanguageVariation", "Page"]
+__all__ = [
+    "AB_VARIANT_STATUSES",
+    "READ_ONLY_PAGE_FIELDS",
+    "ContentLanguageVariation",
+    "Page",
+]
 
 Json = dict[str, Any]
 
@@ -137,4 +142,10 @@ READ_ONLY_PAGE_FIELDS: Final[frozenset[str]] = frozenset(
         "updated_at",
         "published",
     }
+)
+
+
+#: ``abStatus`` values (lower-cased) of the page of an A/B test that is not the original.
+AB_VARIANT_STATUSES: Final[frozenset[str]] = frozenset(
+    {"variant", "loser_variant", "automated_variant", "automated_loser_variant", "mab_variant"}
 )

@@ -10,10 +10,10 @@ import msgspec
 import pytest
 
 from hubpages_async import errors
+from hubpages_async._acyclic import decode_acyclic
 from hubpages_async._sansio import (
     RateLimitInfo,
     decipher,
-    decode_acyclic,
     decoder_for,
     encode,
     lower_headers,
