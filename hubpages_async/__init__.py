@@ -17,8 +17,8 @@ from ._core import ClientStats
 from ._retry import RetryPolicy
 from ._sansio import RateLimitInfo
 from ._throttle import Limiter, RateLimit, SlidingWindowLimiter, SteadyLimiter
-from .batch import BatchProgress, BatchReport, Failed, PollPolicy, Succeeded
-from .journal import Journal
+from .bulk import BatchProgress, BatchReport, Failed, PollPolicy, Succeeded
+from .bulk.journal import Journal
 from .models import BatchResponse, CollectionResponse, ContentFolder, Page, PageVersion
 from .pagination import AsyncPager
 from .resources import FoldersResource, LandingPagesResource, PagesResource

@@ -26,8 +26,8 @@ from typing import Any, Final
 import anyio
 from anyio.streams.memory import MemoryObjectSendStream
 
-from ._bulk_map import text_attr
 from ._filters import canonical_operator, split_filter_key
+from .bulk._map import text_attr
 from .models import UNSET
 from .pagination import camel
 

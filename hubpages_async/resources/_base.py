@@ -15,7 +15,7 @@ from ..pagination import AsyncPager, list_params
 
 if TYPE_CHECKING:
     from .._core import Core
-    from ..batch import BatchReport
+    from ..bulk import BatchReport
 
 __all__ = [
     "Resource",
@@ -263,7 +263,7 @@ class Resource(Generic[M, V]):
 
             report = await hs.site_pages.create_many(pages, journal="import.sqlite")
         """
-        from .. import batch
+        from .. import bulk as batch
 
         return await batch.create_many(self, inputs, **kwargs)
 
@@ -271,7 +271,7 @@ class Resource(Generic[M, V]):
         self, ids: Iterable[str] | AsyncIterable[str], **kwargs: Any
     ) -> BatchReport[Any]:
         """Read any number of objects by id; see :func:`hubpages_async.batch.read_many`."""
-        from .. import batch
+        from .. import bulk as batch
 
         return await batch.read_many(self, ids, **kwargs)
 
@@ -280,7 +280,7 @@ class Resource(Generic[M, V]):
     ) -> BatchReport[Any]:
         """Update any number of objects (each with ``id`` set); see
         :func:`hubpages_async.batch.update_many`."""
-        from .. import batch
+        from .. import bulk as batch
 
         return await batch.update_many(self, inputs, **kwargs)
 
@@ -288,7 +288,7 @@ class Resource(Generic[M, V]):
         self, ids: Iterable[str] | AsyncIterable[str], **kwargs: Any
     ) -> BatchReport[Any]:
         """Delete any number of objects by id; see :func:`hubpages_async.batch.archive_many`."""
-        from .. import batch
+        from .. import bulk as batch
 
         return await batch.archive_many(self, ids, **kwargs)
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubpages_async._bulk_chunks import iter_chunks
-from hubpages_async._bulk_map import Item, map_by_id, map_create
-from hubpages_async._bulk_poll import IncompleteBatch, PollPolicy, poll_batch
+from hubpages_async.bulk._chunks import iter_chunks
+from hubpages_async.bulk._map import Item, map_by_id, map_create
+from hubpages_async.bulk._poll import IncompleteBatch, PollPolicy, poll_batch
 from hubpages_async.export import export, shard_bounds
 from hubpages_async.journal import Journal, JournalError
 from hubpages_async.models import BatchResponse, Page, StandardError

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from .models import UNSET, BatchResponse, StandardError
+from ..models import UNSET, BatchResponse, StandardError
 
 __all__ = ["Item", "Mapped", "map_by_id", "map_create", "text_attr"]
 

@@ -22,11 +22,11 @@ from typing import Any, Final, TypeVar
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ._bulk_chunk import UNCERTAIN_CATEGORIES, ChunkRunner, Operation
-from ._bulk_chunks import Inputs, iter_chunks
-from ._bulk_map import Item
-from ._bulk_poll import PollPolicy
-from ._bulk_report import BatchProgress, BatchReport, ChunkOutcome, Succeeded
+from ._chunk import UNCERTAIN_CATEGORIES, ChunkRunner, Operation
+from ._chunks import Inputs, iter_chunks
+from ._map import Item
+from ._poll import PollPolicy
+from ._report import BatchProgress, BatchReport, ChunkOutcome, Succeeded
 from .journal import Journal
 
 __all__ = ["JobOptions", "KeyFunc", "ProgressCallback", "run_job"]

@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 import anyio
 
-from .models import BatchResponse
+from ..models import BatchResponse
 
 __all__ = ["IncompleteBatch", "PollPolicy", "Polled", "RequestClient", "poll_batch"]
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Generic, Literal, TypeVar
 
-from . import errors
-from ._bulk_map import Item, Mapped, map_by_id, map_create, text_attr
-from ._bulk_poll import IncompleteBatch, PollPolicy, RequestClient, poll_batch
-from ._bulk_report import ChunkOutcome, Failed, Succeeded
-from .models import BatchResponse, StandardError
+from .. import errors
+from ..models import BatchResponse, StandardError
+from ._map import Item, Mapped, map_by_id, map_create, text_attr
+from ._poll import IncompleteBatch, PollPolicy, RequestClient, poll_batch
+from ._report import ChunkOutcome, Failed, Succeeded
 
 __all__ = ["UNCERTAIN_CATEGORIES", "ChunkRunner", "Operation"]
 
