@@ -2,7 +2,7 @@
 
 Each test here reproduces a way the bulk layer once credited the wrong page, counted an
 uncertain outcome as success, or kept sending with a refused token: a scripted fault
-proxy (``_proxy.py``) sits between the client and the emulator, and the assertions count
+proxy (``tests/fault_proxy.py``) sits between the client and the emulator, and the assertions count
 what the emulator holds afterwards.
 """
 
@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from fault_proxy import FaultProxy, on
 
 from hubpages_async import errors
 from hubpages_async.emulator import Emulator
@@ -19,7 +20,6 @@ from hubpages_async.journal import Journal
 from hubpages_async.models import Page
 
 from ._emu import FAST_POLL, TOKEN, fast_client
-from ._proxy import FaultProxy, on
 
 TEMPLATE = "templates/page.html"
 
