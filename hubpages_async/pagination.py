@@ -8,9 +8,10 @@
     async for chunk in hs.site_pages.list().pages():     # page by page
         print(chunk.total, len(chunk.results))
 
-Filters use HubSpot's ``property__operator`` syntax with Python or HubSpot property
-names (``publish_date__gt=`` or ``publishDate__gt=``); they are checked against the
-guide's filter table before anything is sent.
+Filters use HubSpot's ``property__operator`` syntax, typed in the library's snake_case
+(:class:`hubpages_async.params.PageFilters`; HubSpot's camelCase is accepted at run
+time too); they are checked against the guide's filter table, with their values,
+before anything is sent (:mod:`hubpages_async._filter_values`, which the CLI uses too).
 """
 
 from __future__ import annotations
