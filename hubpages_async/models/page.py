@@ -147,9 +147,10 @@ class SavedPage(Page, kw_only=True):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("created", "updated"):
-            if not isinstance(getattr(self, name), datetime):
-                raise ValueError(f"Object missing required field `{name}`")
+        if not isinstance(self.created, datetime):
+            raise ValueError("Object missing required field `created`")
+        if not isinstance(self.updated, datetime):
+            raise ValueError("Object missing required field `updated`")
 
 
 #: Fields the server sets; the client strips them from create and update bodies.
