@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from hubpages_async import errors
-from hubpages_async.cli.__main__ import main
 from hubpages_async.models import UNSET, ContentFolder, Page, SavedContentFolder, SavedPage
 
 ClientFactory = Callable[..., Any]
@@ -122,30 +121,3 @@ async def test_sending_back_a_saved_page_sends_no_read_only_field(
             draft.id, SavedPage(id="999", created=later, updated=later, name="Renamed")
         )
         assert (again.id, again.name, again.created) == (draft.id, "Renamed", draft.created)
-
-
-def test_cli_filters_use_the_same_validator(capsys: pytest.CaptureFixture[str]) -> None:
-    # Usage errors exit 2 before any connection (the URL points nowhere).
-    for spec, words in [
-        ("nmae__eq=x", ["did you mean 'name'"]),
-        ("created__gt=2024-01-01", ["did you mean 'createdAt'"]),
-        ("publish_date__gt=yesterday", ["'yesterday'", "ISO 8601"]),
-    ]:
-        status = main(
-            [
-                "export",
-                "--type",
-                "site-pages",
-                "--filter",
-                spec,
-                "--base-url",
-                "http://127.0.0.1:9",
-                "--output",
-                "-",
-            ]
-        )
-        err = capsys.readouterr().err
-        assert status == 2, err
-        for word in words:
-            assert word in err
-        assert "Traceback" not in err
