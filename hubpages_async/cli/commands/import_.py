@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -80,7 +81,8 @@ async def _job(
         # the job name carries the portal, so importing into another portal starts afresh.
         job = f"import-{args.kind}-{operation}@{portal.identity}"
         journal = Journal(args.journal_path, job=job)
-    method = resource.create_many if operation == "create" else resource.update_many
+    # ``kind`` picks both the resource and the record type, which mypy cannot pair up.
+    method: Any = resource.create_many if operation == "create" else resource.update_many
     report = await method(
         _select(path, args.kind, watch, with_id=with_id, lines=lines),
         chunk_size=args.chunk_size,
