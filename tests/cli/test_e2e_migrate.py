@@ -218,8 +218,8 @@ async def test_migrate_converges_in_one_run_through_faults(tmp_path: Path) -> No
         summary = json.loads(result.stdout)
         assert all(step["failed"] == 0 for step in summary["steps"].values()), summary
         store = emu.store
-        assert sorted(f.name for f in store.folders(portal=2)) == sorted(
-            f.name for f in store.folders(portal=1)
+        assert sorted(str(f.name) for f in store.folders(portal=2)) == sorted(
+            str(f.name) for f in store.folders(portal=1)
         )
         for kind in ("site-pages", "landing-pages"):
             source, copies = store.pages(kind, portal=1), store.pages(kind, portal=2)
