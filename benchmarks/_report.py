@@ -143,9 +143,9 @@ METHOD = """\
   status_forcelist=(429,)))` as its README shows, a plain loop of `create_batch` calls,
   `fetch_all()` for export (it returns one list). Floor: aiohttp + msgspec into dicts,
   same chunking and concurrency as hubpages_async, no limiter, no retries.
-- `create_many` keeps every created page in its report by default (`collect=True`):
-  that is most of hubpages_async's RSS growth in scenarios 2 and 3, where the peers'
-  drivers keep only counts; scenario 5a runs it with `collect=False`.
+- `create_many` keeps each input's outcome and id in its report by default
+  (`collect="ids"`), not the created page; scenarios 2 and 3 run it that way, where the
+  peers' drivers keep only counts; scenario 5a runs it with `collect=False`.
 - Decode throughput is computed from CPU time (a single-threaded decode is immune to
   other load that way); everything else from wall time. 429s and errors are summed over
   runs. Slow peers are measured in fewer rounds (the `runs` column) to keep a full run

@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 if TYPE_CHECKING:
-    from .bulk import Journal, KeyFunc, PollPolicy, ProgressCallback
+    from .bulk import Collect, Journal, KeyFunc, PollPolicy, ProgressCallback
 
 __all__ = [
     "BulkOptions",
@@ -53,7 +53,7 @@ class BulkOptions(TypedDict, total=False):
     key: KeyFunc | None
     poll: PollPolicy | None
     max_rounds: int
-    collect: bool
+    collect: Collect
 
 
 class ReadManyOptions(BulkOptions, total=False):

@@ -8,7 +8,7 @@ worker times the whole call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from hubpages_async.models import Page
 
@@ -37,7 +37,7 @@ class Job:
     headroom: float | None = None
     margin: float | None = None
     #: hubpages_async's ``create_many(collect=...)``: False keeps counts only.
-    collect: bool = True
+    collect: bool | Literal["ids"] = "ids"
 
 
 def item_bound(job: Job) -> int:

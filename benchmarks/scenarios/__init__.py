@@ -8,7 +8,7 @@ measurement, so every entry meets the same empty rate-limit window and the same 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Final, Literal
 
 from .._emulator_proc import EmulatorOptions
 
@@ -41,8 +41,9 @@ class Entry:
     concurrency: int = 10
     headroom: float | None = None
     margin: float | None = None
-    #: False: hubpages_async keeps only counts, not every result (``collect=False``).
-    collect: bool = True
+    #: What hubpages_async's report keeps: ids (the default), pages (True), or only
+    #: counts (False).
+    collect: bool | Literal["ids"] = "ids"
     #: Entries that take minutes per run are measured in fewer rounds (None: every round),
     #: which keeps the full run under half an hour; the table shows each row's run count.
     max_rounds: int | None = None

@@ -17,8 +17,15 @@ response, a canceled batch) the chunk's inputs are looked up (``slug__in``, else
 records each input's key and id in sqlite as chunks complete, and a rerun (even after
 SIGKILL) skips what is done and reconciles what was in flight.
 
-Pass ``collect=False`` for huge jobs: the report then keeps counts and failures only,
-and per-chunk outcomes reach you through ``on_progress`` (``progress.chunk``).
+What the report keeps is bounded by default: ``collect="ids"`` keeps every input's
+outcome with the id HubSpot gave it (about 150 bytes an input), not the returned page.
+``collect=True`` keeps the pages too (``report.items``; some 20 KB each for fully
+populated pages, so only for jobs that fit in memory); ``collect=False`` keeps counts
+and failures only. Either way, each chunk's full outcomes, pages included, reach
+``on_progress`` (``progress.chunk``) as the chunk completes, to stream them elsewhere.
+
+``chunk_size`` is at most 100, HubSpot's batch maximum: a larger one is refused before
+anything is sent rather than sent and split after HubSpot's 400.
 """
 
 from __future__ import annotations
@@ -29,17 +36,19 @@ from typing import Any, TypeVar
 from ..models import BatchResponse, ContentFolder, Page
 from ._chunk import ChunkRunner, Operation
 from ._chunks import Inputs
-from ._job import JobOptions, KeyFunc, ProgressCallback, run_job
+from ._job import MAX_CHUNK_SIZE, JobOptions, KeyFunc, ProgressCallback, run_job
 from ._map import text_attr
 from ._poll import IncompleteBatch, PollPolicy
-from ._report import BatchProgress, BatchReport, ChunkOutcome, Failed, Succeeded
+from ._report import BatchProgress, BatchReport, ChunkOutcome, Collect, Failed, Succeeded
 from .journal import Journal
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
+    "MAX_CHUNK_SIZE",
     "BatchProgress",
     "BatchReport",
     "ChunkOutcome",
+    "Collect",
     "Failed",
     "IncompleteBatch",
     "Journal",
@@ -57,7 +66,7 @@ T = TypeVar("T")
 V = TypeVar("V")
 
 #: HubSpot's (assumed) batch cap: 100 inputs per batch request.
-DEFAULT_CHUNK_SIZE = 100
+DEFAULT_CHUNK_SIZE = MAX_CHUNK_SIZE
 #: Sends per chunk before giving up on inputs that got no answer (CANCELED, lost).
 DEFAULT_MAX_ROUNDS = 6
 
@@ -73,7 +82,7 @@ async def create_many(
     key: KeyFunc | None = None,
     poll: PollPolicy | None = None,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
-    collect: bool = True,
+    collect: Collect = "ids",
 ) -> BatchReport[T]:
     """Create every page (or folder) of ``inputs``; each is created exactly once.
 
@@ -99,7 +108,7 @@ async def read_many(
     archived: bool | None = None,
     poll: PollPolicy | None = None,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
-    collect: bool = True,
+    collect: Collect = "ids",
 ) -> BatchReport[Any]:
     """Read the pages (or folders) with the given ids; unknown ids become failures."""
 
@@ -123,7 +132,7 @@ async def update_many(
     key: KeyFunc | None = None,
     poll: PollPolicy | None = None,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
-    collect: bool = True,
+    collect: Collect = "ids",
 ) -> BatchReport[T]:
     """Update pages (or folders); each input carries the ``id`` of what it changes."""
     opts = JobOptions(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
@@ -143,7 +152,7 @@ async def archive_many(
     key: KeyFunc | None = None,
     poll: PollPolicy | None = None,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
-    collect: bool = True,
+    collect: Collect = "ids",
 ) -> BatchReport[Any]:
     """Archive (delete) the pages or folders with the given ids.
 

@@ -20,6 +20,7 @@ out of the chunk, and the job stops.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -39,6 +40,8 @@ __all__ = ["OUTCOME_UNKNOWN", "ChunkRunner", "Operation", "is_refused_token"]
 
 T = TypeVar("T")
 V = TypeVar("V")
+
+log = logging.getLogger("hubpages_async")
 
 Operation = Literal["create", "read", "update", "archive"]
 
@@ -279,6 +282,11 @@ class ChunkRunner(Generic[V, T]):
         over the server's cap), so send each half on its own until the culprit stands
         alone. Costs O(bad inputs x log chunk size) requests, nothing when all is well."""
         half = len(items) // 2
+        log.info(
+            "%s batch of %d refused with 400; sending it as two halves to find the input",
+            self.operation,
+            len(items),
+        )
         again: list[Item[V]] = []
         why = ""
         for part in (items[:half], items[half:]):

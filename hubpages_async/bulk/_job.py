@@ -32,16 +32,24 @@ from typing import Any, Final, TypeVar
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from ..errors import ValidationError
 from ._chunk import OUTCOME_UNKNOWN, ChunkRunner, Operation, is_refused_token
 from ._chunks import Inputs, iter_chunks
 from ._claims import Claims
 from ._identity import content_key
 from ._map import Item
 from ._poll import PollPolicy
-from ._report import BatchProgress, BatchReport, ChunkOutcome, Failed, Succeeded
+from ._report import BatchProgress, BatchReport, ChunkOutcome, Collect, Failed, Succeeded
 from .journal import Journal
 
-__all__ = ["DUPLICATE_KEY", "JobOptions", "KeyFunc", "ProgressCallback", "run_job"]
+__all__ = [
+    "DUPLICATE_KEY",
+    "MAX_CHUNK_SIZE",
+    "JobOptions",
+    "KeyFunc",
+    "ProgressCallback",
+    "run_job",
+]
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -50,6 +58,9 @@ V = TypeVar("V")
 ProgressCallback = Callable[[BatchProgress[Any]], object]
 #: ``key(input) -> str`` names an input in the journal.
 KeyFunc = Callable[[Any], str]
+
+#: HubSpot's batch maximum (assumed, like every client of the API): 100 inputs.
+MAX_CHUNK_SIZE: Final = 100
 
 #: The category of an input refused because its key repeats an earlier input's.
 DUPLICATE_KEY: Final = "DUPLICATE_KEY"
@@ -70,7 +81,7 @@ class JobOptions:
     key: KeyFunc | None
     poll: PollPolicy | None
     max_rounds: int
-    collect: bool
+    collect: Collect
 
 
 async def run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: JobOptions) -> BatchReport[T]:
@@ -80,10 +91,13 @@ async def run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: JobOptions
     if it refuses the token: nothing more is sent, and the journal stays valid.
     """
     chunk_size, concurrency, collect = opts.chunk_size, opts.concurrency, opts.collect
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        raise ValidationError(
+            "chunk_size",
+            f"must be 1 to {MAX_CHUNK_SIZE} (HubSpot's batch maximum), got {chunk_size}",
+        )
     if concurrency < 1:
-        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        raise ValidationError("concurrency", f"must be at least 1, got {concurrency}")
     started = time.monotonic()
     operation = runner.operation
     journal = _journal_for(operation, opts.journal)

@@ -16,6 +16,7 @@ __all__ = [
     "BatchProgress",
     "BatchReport",
     "ChunkOutcome",
+    "Collect",
     "Failed",
     "Outcome",
     "Succeeded",
@@ -26,6 +27,9 @@ T = TypeVar("T")
 #: How a success was established: the batch answered it, a lookup after an unknown
 #: outcome found it, or a previous run's journal already recorded it.
 Via = Literal["batch", "reconciled", "journal"]
+#: What a report keeps of each success: ``"ids"`` (outcome and id), ``True`` (the
+#: returned page too) or ``False`` (nothing: counts and failures only).
+Collect = bool | Literal["ids"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +109,9 @@ class BatchReport(Generic[T]):
 
     ``results`` and ``failures`` are sorted by input index; together they hold every
     input exactly once (unless the job ran with ``collect=False``, which keeps only the
-    counts and the failures so that memory stays flat for huge jobs).
+    counts and the failures so that memory stays flat for huge jobs). By default
+    (``collect="ids"``) each result holds its input's index, key and HubSpot id, and
+    ``item`` is None; ``collect=True`` keeps the returned pages in ``item``.
 
     ``retries`` counts HTTP retries made by the client during the job, ``resubmitted``
     inputs sent again by the bulk layer (after a canceled batch or an unknown outcome),
@@ -145,14 +151,15 @@ class BatchReport(Generic[T]):
 
     @property
     def items(self) -> list[T]:
-        """The pages or folders HubSpot returned, in input order (journal skips excluded)."""
+        """The pages or folders HubSpot returned, in input order (journal skips excluded;
+        empty unless the job ran with ``collect=True``)."""
         return [s.item for s in self.results if s.item is not None]
 
     def outcomes(self) -> Iterator[Outcome[T]]:
         """Every outcome, successes and failures merged, in input order."""
         return heapq.merge(self.results, self.failures, key=lambda o: o.index)
 
-    def add(self, chunk: ChunkOutcome[T], *, collect: bool) -> None:
+    def add(self, chunk: ChunkOutcome[T], *, collect: Collect) -> None:
         """Fold one chunk's outcome into the totals."""
         self.chunks += int(chunk.submitted)
         self.succeeded += len(chunk.succeeded)
@@ -163,7 +170,12 @@ class BatchReport(Generic[T]):
         self.reconciled += chunk.reconciled
         self.polls += chunk.polls
         self.canceled_batches += chunk.canceled_batches
-        if collect:
+        if collect == "ids":
+            self.results.extend(
+                s if s.item is None else Succeeded(s.index, s.key, s.id, None, s.via)
+                for s in chunk.succeeded
+            )
+        elif collect:
             self.results.extend(chunk.succeeded)
         # Failures are kept even without ``collect``: they are what a caller must act on.
         self.failures.extend(chunk.failed)

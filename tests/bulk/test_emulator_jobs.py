@@ -124,7 +124,7 @@ async def test_folders_reconcile_by_name() -> None:
 
         emu.faults = None
         ids = [str(s.id) for s in report.results]
-        read = await folders.read_many(ids, poll=FAST_POLL)
+        read = await folders.read_many(ids, poll=FAST_POLL, collect=True)
         assert [str(f.name) for f in read.items] == names
         gone = await folders.archive_many(ids, poll=FAST_POLL)
         assert gone.ok

@@ -47,7 +47,7 @@ def assert_no_duplicates(fake: FakePages, n: int) -> None:
 
 async def test_create_many_simple() -> None:
     fake = FakePages()
-    report = await batch.create_many(fake, new_pages(250), chunk_size=100, poll=FAST)
+    report = await batch.create_many(fake, new_pages(250), chunk_size=100, poll=FAST, collect=True)
     assert_covers(report, 250)
     assert report.ok
     assert report.chunks == 3
@@ -421,7 +421,7 @@ async def test_errors_that_name_no_input_are_never_paired_by_guess() -> None:
     inputs = new_pages(10, slugs=False)
     for i in (2, 7):
         inputs[i] = Page(name="INVALID", template_path="t/page.html")
-    report = await batch.create_many(fake, inputs, chunk_size=10, poll=FAST)
+    report = await batch.create_many(fake, inputs, chunk_size=10, poll=FAST, collect=True)
     assert_covers(report, 10)
     assert [(f.index, f.category) for f in report.failures] == [
         (2, "VALIDATION_ERROR"),

@@ -12,12 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hubpages_async import batch, errors
 from hubpages_async.bulk._chunks import iter_chunks
 from hubpages_async.bulk._map import Item, map_by_id, map_create
 from hubpages_async.bulk._poll import IncompleteBatch, PollPolicy, poll_batch
 from hubpages_async.export import export, shard_bounds
 from hubpages_async.journal import Journal, JournalError
 from hubpages_async.models import BatchResponse, Page, StandardError
+
+from ._fake import FakePages, new_pages
 
 # -- chunker ---------------------------------------------------------------------------
 
@@ -311,3 +314,25 @@ async def test_sharded_export_refuses_what_would_overlap_its_shards(kwargs: dict
     # Refused before any request: the resource is never touched.
     with pytest.raises(ValueError, match=r"shard|beginning"):
         await anext(export(object(), shards=2, **kwargs))
+
+
+async def test_reports_keep_ids_not_pages_by_default() -> None:
+    """The default report stays small whatever the job's size: outcomes and ids, no pages
+    (collect=True keeps them, collect=False keeps counts and failures only)."""
+    fake = FakePages()
+    default = await batch.create_many(fake, new_pages(30), chunk_size=10)
+    assert [s.item for s in default.results] == [None] * 30
+    assert all(isinstance(s.id, str) for s in default.results)
+    assert default.items == []
+    kept = await batch.create_many(fake, new_pages(5, start=100), collect=True)
+    assert [str(p.slug) for p in kept.items] == [f"page-{i}" for i in range(100, 105)]
+    counts = await batch.create_many(fake, new_pages(5, start=200), collect=False)
+    assert (counts.succeeded, counts.results) == (5, [])
+
+
+async def test_chunk_size_above_hubspots_batch_maximum_is_refused() -> None:
+    """101 would be sent and split after HubSpot's 400s: refused before anything is sent."""
+    fake = FakePages()
+    with pytest.raises(errors.ValidationError, match="chunk_size: must be 1 to 100"):
+        await batch.create_many(fake, new_pages(3), chunk_size=101)
+    assert fake.pages == {}

@@ -96,7 +96,7 @@ async def test_returned_objects_carry_id_and_dates_even_with_a_property_selectio
         assert got.slug is UNSET  # not selected
         first = await hs.site_pages.list(properties="slug", limit=1)
         assert all(isinstance(p.updated, datetime) for p in first.results)
-        report = await hs.site_pages.read_many([draft.id])
+        report = await hs.site_pages.read_many([draft.id], collect=True)
         assert [type(p) for p in report.items] == [SavedPage]
         folder = await hs.landing_pages.folders.create(ContentFolder(name="F"))
         assert isinstance(folder, SavedContentFolder)

@@ -152,7 +152,7 @@ async def test_bulk_delegations_reach_the_bulk_layer(emulator: Any) -> None:
         assert created.ok
         assert created.succeeded == 5
         ids = [i for i in created.ids if i]
-        assert len((await hs.site_pages.read_many(ids)).items) == 5
+        assert len((await hs.site_pages.read_many(ids, collect=True)).items) == 5
         updates = [Page(id=i, html_title="bulk") for i in ids]
         assert (await hs.site_pages.update_many(updates)).succeeded == 5
         exported = [p async for p in hs.site_pages.export(shards=2)]
