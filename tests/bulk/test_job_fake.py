@@ -72,7 +72,7 @@ async def test_failures_carry_category_and_message() -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     n=st.integers(0, 300),
-    chunk_size=st.integers(1, 120),
+    chunk_size=st.integers(1, 100),
     concurrency=st.integers(1, 8),
     source=st.sampled_from(["list", "gen", "async"]),
     slugs=st.booleans(),
