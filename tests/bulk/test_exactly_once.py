@@ -163,3 +163,19 @@ async def test_refused_token_stops_the_job(status: int, tmp_path: Path) -> None:
     finally:
         journal.close_sync()
     assert set(states) <= {"pending"}
+
+
+@pytest.mark.parametrize("operation", ["read_many", "update_many", "archive_many"])
+async def test_refused_token_stops_every_bulk_operation(operation: str) -> None:
+    """Not only creates: 2,000 ids with a refused token raise after the first answer."""
+    async with Emulator(rate_limit=None, tokens=["someone-else@1"]) as emu:
+        async with fast_client(emu) as hs:
+            method = getattr(hs.site_pages, operation)
+            ids = [str(150_000_000_000 + i) for i in range(2000)]
+            inputs = (
+                [Page(id=i, html_title="x") for i in ids] if operation == "update_many" else ids
+            )
+            with pytest.raises(errors.AuthenticationError):
+                await method(inputs, concurrency=2, poll=FAST_POLL)
+        sent = [r for r in emu.request_log if "/batch/" in r.path]
+    assert len(sent) <= 2
