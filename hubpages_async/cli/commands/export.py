@@ -23,6 +23,7 @@ from hubpages_async.pagination import camel
 from .._connect import Portal, open_portal, stats_of
 from .._console import UsageError, note
 from .._output import atomic_writer
+from .._paths import check_output
 from .._progress import NullProgress, make_progress
 
 __all__ = ["parse_filters", "run"]
@@ -101,6 +102,7 @@ async def run(args: argparse.Namespace) -> int:
     """Write the export; the output file appears only once it is complete."""
     filters = parse_filters(args.filter)
     if args.output != "-":
+        check_output(args.output, option="-o")  # before anything is sent
         args.interrupt_note = f"{args.output} was left as it was (nothing partial written)"
     started = time.monotonic()
     count = 0
