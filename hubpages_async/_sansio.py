@@ -172,8 +172,12 @@ def decipher(
             ) from exc
         if getattr(result, "id", _NO_ID) in (UNSET, None, ""):  # Page, ContentFolder, ...
             raise _invalid(f"HTTP {status}: a {name} without an id", method, path)
-        if secret and isinstance(getattr(result, "errors", None), list) and secret.encode() in body:
-            result = redact_struct(result, secret)
+        batch_errors = getattr(result, "errors", None)
+        if secret and isinstance(batch_errors, list) and secret.encode() in body:
+            # A 207's errors are the server's words: masked. Its results are the
+            # caller's pages, left exactly as they came (a page may well be named "e").
+            scrubbed = [redact_struct(e, secret) for e in batch_errors]
+            result = msgspec.structs.replace(result, errors=scrubbed)
         return result
     raise error_from_response(status, headers, body, method=method, path=path, secret=secret)
 

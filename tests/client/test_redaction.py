@@ -74,7 +74,7 @@ async def test_messages_are_exact_and_echoed_tokens_masked(
         if request.path.endswith("/batch/create"):
             batch = {
                 "status": "COMPLETE",
-                "results": [],
+                "results": [{"id": "7", "name": token, "htmlTitle": f"About {token}"}],
                 "numErrors": 1,
                 "errors": [{"category": "CONFLICT", "message": f"slug taken by {token}"}],
             }
@@ -105,11 +105,13 @@ async def test_messages_are_exact_and_echoed_tokens_masked(
     assert [e.message for e in exc.errors] == ["Bearer ***"]
     assert isinstance(batch.errors, list)
     assert [e.message for e in batch.errors] == ["slug taken by ***"]
+    # The caller's own data is never rewritten, whatever it shares with the token.
+    assert [(p.name, p.html_title) for p in batch.results] == [(token, f"About {token}")]
     for text in [*_texts(exc), caplog.text]:
         for echoed in (f"token {token} is", f"Bearer {token}", f'["{token}"]'):
             assert echoed not in text
     if len(token) >= ALWAYS_REDACTED:
-        for text in [*_texts(exc), *_texts(missing.value), caplog.text, repr(batch)]:
+        for text in [*_texts(exc), *_texts(missing.value), caplog.text, repr(batch.errors)]:
             assert token not in text
 
 
