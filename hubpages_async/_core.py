@@ -10,7 +10,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,6 +73,7 @@ class Core:
             session=session,
             trace_configs=trace_configs,
             max_connections=config.max_concurrency,
+            max_response_bytes=config.max_response_bytes,
         )
         self.limiter: Limiter = limiter or SlidingWindowLimiter(config.rate_limit)
         self.stats = ClientStats()
@@ -139,11 +140,6 @@ class Core:
                 log.info("access token refreshed from the token provider after a 401")
         return True
 
-    def redact(self, text: str) -> str:
-        """``text`` with the current token masked (for anything that may be shown)."""
-        token = self._token
-        return text.replace(token, "***") if token and token in text else text
-
     # -- the loop ----------------------------------------------------------------------
 
     async def request(
@@ -174,10 +170,9 @@ class Core:
             token = await self._current_token()
             try:
                 raw = await self._send(method, url, path, token, query, data)
-                result = self._decipher(raw, response_type, method, path)
-            except errors.AuthenticationError as exc:
+                result = self._decipher(raw, response_type, method, path, token)
+            except errors.AuthenticationError:
                 self.stats.failures += 1
-                self._scrub(exc)
                 if not reauthenticated and await self._refresh_token(token):
                     reauthenticated = True
                     attempt -= 1  # a fresh token is a new first attempt
@@ -202,7 +197,6 @@ class Core:
         """The backoff before the next attempt, or raise (the error itself, or
         ``OutcomeUnknownError`` when a non-idempotent request may have been applied)."""
         self.stats.failures += 1
-        self._scrub(exc)
         decision = decide(
             self.config.retry, exc, attempt=attempt, idempotent=idempotent, rng=self.rng
         )
@@ -269,14 +263,22 @@ class Core:
         finally:
             capacity.release()
 
-    def _decipher(self, raw: RawResponse, response_type: Any, method: str, path: str) -> Any:
+    def _decipher(
+        self, raw: RawResponse, response_type: Any, method: str, path: str, token: str
+    ) -> Any:
         # Every answer counts against HubSpot's window, errors included: a 404 saying
         # Remaining: 0 must hold the next request back as much as a 200 would.
         if raw.status != 429 and "x-hubspot-ratelimit-remaining" in raw.headers:
-            self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=raw.status))
+            self._feedback(RateLimitInfo.from_headers(raw.headers, status=raw.status))
         try:
             return decipher(
-                raw.status, raw.headers, raw.body, response_type, method=method, path=path
+                raw.status,
+                raw.headers,
+                raw.body,
+                response_type,
+                method=method,
+                path=path,
+                secret=token,
             )
         except errors.RateLimitError as exc:
             self.stats.rate_limited_429 += 1
@@ -284,12 +286,31 @@ class Core:
                 "%s %s: 429 %s (retry-after %s)", method, path, exc.policy_name, exc.retry_after
             )
             if not exc.is_daily:
-                self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=429))
+                self._feedback(RateLimitInfo.from_headers(raw.headers, status=429), exc)
             raise
 
-    def _scrub(self, exc: errors.APIError) -> None:
-        # Belt and braces: a server (or proxy) echoing the token must not leak it.
-        token = self._token
-        if token and any(token in str(arg) for arg in exc.args):
-            exc.args = tuple(self.redact(str(arg)) for arg in exc.args)
-            exc.message = self.redact(exc.message)
+    def _feedback(self, info: RateLimitInfo, exc: errors.RateLimitError | None = None) -> None:
+        """Pass rate-limit feedback to the limiter, its pause clamped to the cap.
+
+        The cap is ``retry.max_retry_after``: a server asking for more (``Retry-After:
+        99999``, an HTTP date in 2099, ``inf``) must not freeze every request of the
+        client. A 429 asking for more than the cap pauses nothing and its call fails
+        (``_retry.decide`` refuses the wait); a success saying ``Remaining: 0`` with an
+        absurd interval pauses for the cap. Limiters (Redis ones too) rely on this: no
+        pause they are given is longer than the cap.
+        """
+        cap = self.config.retry.max_retry_after
+        pause = info.pause_for
+        if pause is not None and pause > cap:
+            if exc is not None:
+                exc.args = (
+                    f"{exc.args[0]}; the server asked to wait {pause:g}s, more than the "
+                    f"{cap:g}s cap (RetryPolicy.max_retry_after): failed instead of waiting",
+                )
+                return
+            info = replace(
+                info,
+                retry_after=None if info.retry_after is None else min(info.retry_after, cap),
+                interval=None if info.interval is None else min(info.interval, cap),
+            )
+        self.limiter.feedback(info)

@@ -78,6 +78,18 @@ def _positive(text: str) -> int:
     return value
 
 
+def _base_url(text: str) -> str:
+    """A ``--base-url`` that parses (``http://[::1`` is a usage error, not a traceback)."""
+    from hubpages_async import errors
+    from hubpages_async._config import normalize_base_url
+
+    try:
+        normalize_base_url(text)
+    except errors.ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
+    return text
+
+
 def _connection_options() -> argparse.ArgumentParser:
     """Options every command that talks to a portal shares."""
     common = argparse.ArgumentParser(add_help=False)
@@ -93,6 +105,7 @@ def _connection_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--base-url",
         metavar="URL",
+        type=_base_url,
         help="API root (default https://api.hubapi.com, or the embedded emulator when "
         "there is no token); e.g. http://127.0.0.1:8765 for a running `hubpages emulator`",
     )
@@ -266,7 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
         "prefer --to-token-env)",
     )
     migrate.add_argument(
-        "--to-base-url", metavar="URL", help="destination API root (default: --base-url)"
+        "--to-base-url",
+        metavar="URL",
+        type=_base_url,
+        help="destination API root (default: --base-url)",
     )
     migrate.add_argument(
         "--type",

@@ -17,6 +17,7 @@ from hubpages_async._filters import FOLDER_FILTERABLE
 from .._connect import Portal, open_portal, stats_of
 from .._console import UsageError, note
 from .._output import atomic_writer
+from .._paths import check_output
 from .._progress import NullProgress, make_progress
 
 __all__ = ["parse_filters", "run"]
@@ -78,6 +79,7 @@ async def run(args: argparse.Namespace) -> int:
     """Write the export; the output file appears only once it is complete."""
     filters = parse_filters(args.filter, kind=args.kind)
     if args.output != "-":
+        check_output(args.output, option="-o")  # before anything is sent
         args.interrupt_note = f"{args.output} was left as it was (nothing partial written)"
     started = time.monotonic()
     count = 0

@@ -28,6 +28,7 @@ from .._connect import Portal, open_portal, preflight, stats_of
 from .._console import UsageError, error, note, resume_command
 from .._input import InputWatch, Kind, Record, iter_records, raw_lines, validate_file
 from .._output import Reject, write_rejects
+from .._paths import check_distinct, check_output
 from .._progress import BulkCounter, Progress, make_progress
 
 __all__ = ["run"]
@@ -147,6 +148,12 @@ async def run(args: argparse.Namespace) -> int:
         None if args.no_journal else (args.journal or _default_beside(path, ".journal"))
     )
     rejects_path = Path(args.rejects) if args.rejects else _default_beside(path, ".rejects.jsonl")
+    # Before anything is sent: a rejects file over the input would destroy it, and an
+    # unwritable one would only be found out after the pages were created.
+    check_distinct(
+        {"the input file": path, "--rejects": rejects_path, "--journal": args.journal_path}
+    )
+    check_output(rejects_path, option="--rejects")
     args.resume_hint = resume_command() if args.journal_path else None
     args.interrupt_note = "finished chunks are recorded in the journal"
 
@@ -188,8 +195,9 @@ async def run(args: argparse.Namespace) -> int:
     failed = len(tally.rejects)
     if failed:
         write_rejects(rejects_path, _attach_inputs(path, tally.rejects, watch))
-    elif rejects_path.exists():
-        # A clean rerun: the old rejects no longer describe this file's state.
+    elif rejects_path.is_file() and not rejects_path.is_symlink():
+        # A clean rerun: the old rejects no longer describe this file's state. (Only a
+        # plain file: never a symlink's target, a device or a FIFO named by --rejects.)
         rejects_path.unlink()
     result = {
         "command": "import",

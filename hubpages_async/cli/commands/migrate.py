@@ -23,6 +23,7 @@ from .._migrate_steps import (
     vars_of,
 )
 from .._output import atomic_writer
+from .._paths import check_output
 from .._progress import make_progress
 
 __all__ = ["run"]
@@ -105,6 +106,8 @@ async def _migrate(
     keep_journal: bool = True,
 ) -> int:
     """Run the four steps between two open portals; return the exit status."""
+    failures_path = f"{journal}.failures.jsonl"
+    check_output(failures_path, option="--journal")  # found out before anything is sent
     started = time.monotonic()
     async with (
         open_portal(args, concurrency=args.concurrency, **source) as src,
@@ -128,7 +131,6 @@ async def _migrate(
             await relink_expiry_redirects(state, dst)
         finally:
             progress.close()
-    failures_path = f"{journal}.failures.jsonl"
     if state.failures:
         with atomic_writer(failures_path) as out:
             for row in state.failures:
