@@ -48,7 +48,9 @@ class UsageError(Exception):
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:
-    """``plural(1, "request")`` -> ``1 request``; ``plural(2, "retry", "retries")`` -> ``2 retries``.
+    """``plural(1, "request")`` -> ``1 request``; ``plural(2, "retry", "retries")``.
+
+    The second gives ``2 retries``: a count with its noun, singular only for one.
     """
     return f"{count:,} {singular if count == 1 else (many or singular + 's')}"
 

@@ -60,8 +60,8 @@ class _Eta(_PhaseColumn):
     """Time left at the rate the limiter allows; the phase's duration once it ended."""
 
     def text(self, phase: Phase) -> Text:
-        if phase.ended is not None:
-            return Text(format_eta(phase.seconds()), style="yellow")
+        if phase.ended is not None:  # the duration, as the summary prints it
+            return Text(f"in {phase.seconds():.1f}s", style="yellow")
         return Text("eta " + format_eta(self._progress.eta(phase)), style="cyan")
 
 
