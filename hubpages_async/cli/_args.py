@@ -361,13 +361,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="import, export and compare instead of migrating",
     )
-    demo.add_argument("--seed", type=int, default=0, help="random seed for pages and faults")
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="random seed for pages and faults (default 1 for the migration, whose fault "
+        "draws drop a batch answer as well as failing requests; 0 for --round-trip)",
+    )
     demo.add_argument(
         "--faults",
         default=None,
         metavar="SPEC",
-        help="emulator fault plan (default for the migration: 503=0.1,drop=0.05,"
-        "paths=/batch/; for --round-trip none); '' for none",
+        help="emulator fault plan (default for the migration: 503=0.1,drop=0.1,"
+        "paths=(/batch/|-pages$), on listings and batch requests; for --round-trip none); "
+        "'' for none",
     )
     demo.add_argument(
         "--rate-limit",

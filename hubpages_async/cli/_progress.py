@@ -66,8 +66,10 @@ class Phase:
     ended: float | None = None
     final: dict[str, float] | None = None
     interrupted: bool = False
-    #: Inputs whose batch answer was lost and that the bulk layer found by lookup.
+    #: Inputs whose batch answer was lost and that the bulk layer found by lookup, and
+    #: inputs it sent again (found missing after an unknown outcome, or canceled).
     reconciled: int = 0
+    resubmitted: int = 0
 
     def seconds(self, now: float | None = None) -> float:
         """Time the phase ran (so far, or in all once ended)."""
@@ -254,6 +256,7 @@ class BulkCounter:
         phase = self._progress.current
         if phase is not None:  # per chunk, not cumulative
             phase.reconciled += int(getattr(event.chunk, "reconciled", 0))
+            phase.resubmitted += int(getattr(event.chunk, "resubmitted", 0))
         ok, failed = int(event.succeeded), int(event.failed)
         self._progress.advance(max(0, ok - self._ok), max(0, failed - self._failed))
         self._ok, self._failed = max(ok, self._ok), max(failed, self._failed)

@@ -8,6 +8,7 @@ seconds between pages of an export: a rate-limit pause, on demand.
 
 from __future__ import annotations
 
+import itertools
 import re
 import signal
 import subprocess
@@ -66,10 +67,11 @@ async def test_a_rate_limit_pause_is_shown_live_counting_down(tmp_path: Path) ->
     assert lefts == sorted(lefts, reverse=True) or max(lefts) >= 3
     # ...and the screen changes at least once a second while it lasts.
     first, last = waiting[0][0], waiting[-1][0]
-    changes = [t for (t, f), (_, prev) in zip(run.frames[1:], run.frames) if f != prev]
+    changes = [t for (_, prev), (t, f) in itertools.pairwise(run.frames) if f != prev]
     during = [t for t in changes if first <= t <= last]
-    gaps = [b - a for a, b in zip(during, during[1:])]
-    assert during and max(gaps) < 1.0, gaps
+    gaps = [b - a for a, b in itertools.pairwise(during)]
+    assert during, run.screen
+    assert max(gaps) < 1.0, gaps
     # The wait counter grows during the pause, not only after it.
     waits = [float(m.group(1)) for _, f in waiting if (m := re.search(r"wait (\d+\.\d)s", f))]
     assert waits[-1] - waits[0] >= 1.0, waits
@@ -82,7 +84,8 @@ async def test_bar_rate_and_summary_rate_agree(tmp_path: Path) -> None:
     (bar,) = _bar_lines(run.screen)
     bar_rate = re.search(r"300/300 (\d+)/s in (\d+\.\d)s", bar)
     summary = re.search(r"exported 300 site-pages in (\d+\.\d)s \((\d+)/s", run.screen)
-    assert bar_rate and summary, run.screen
+    assert bar_rate, run.screen
+    assert summary, run.screen
     assert (bar_rate.group(1), bar_rate.group(2)) == (summary.group(2), summary.group(1))
 
 
@@ -100,7 +103,8 @@ async def test_an_interrupted_export_shows_where_it_stopped(tmp_path: Path) -> N
     assert interrupted, run.screen
     assert run.code == 130, run.screen
     (bar,) = _bar_lines(run.screen)
-    assert "export (stopped)" in bar and "100/300" in bar, run.screen
+    assert "export (stopped)" in bar, run.screen
+    assert "100/300" in bar, run.screen
     assert "300/300" not in run.screen
     assert "interrupted" in run.screen
 
@@ -118,7 +122,8 @@ async def test_verbose_log_lines_print_above_the_bar_never_through_it(tmp_path: 
     for line in lines:
         # A bar row holds bar text only; a log row holds no bar text.
         if _BAR in line or re.search(r"\d+/300", line):
-            assert "503" not in line and "GET" not in line, line
+            assert "503" not in line, line
+            assert "GET" not in line, line
     # Every log line is above the (final) bar.
     (bar_row,) = [i for i, line in enumerate(lines) if line.startswith("export")]
     assert all(lines.index(line) < bar_row for line in logged)

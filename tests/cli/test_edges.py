@@ -1,8 +1,5 @@
 """The command line's edges: each natural mistake gets a clear answer and exit 2."""
 
-# Small local files: blocking pathlib calls in these async tests are harmless.
-# ruff: noqa: ASYNC240
-
 from __future__ import annotations
 
 import json
@@ -44,7 +41,8 @@ async def test_an_unknown_property_is_refused_with_a_suggestion(emulator: Emulat
         "export", "--type", "site-pages", "--base-url", emulator.url, "--property", "nmae"
     )
     assert result.code == 2
-    assert "--property 'nmae'" in result.stderr and "did you mean 'name'?" in result.stderr
+    assert "--property 'nmae'" in result.stderr
+    assert "did you mean 'name'?" in result.stderr
     assert result.stdout == ""
     assert emulator.request_log == []  # refused before anything was sent
 

@@ -57,7 +57,8 @@ def test_the_eta_uses_the_rate_the_limiter_allows_not_the_opening_burst() -> Non
     eta = progress.eta(phase, now)
     # 9,100 pages left at 100 pages per request and 9/10.1 requests per second.
     assert eta == pytest.approx(9100 / (100 * 9 / 10.1))
-    assert eta is not None and eta > 9100 / 900 * 10  # not the burst's 10 s
+    assert eta is not None
+    assert eta > 9100 / 900 * 10  # ten times the 10 s that the burst rate would promise
 
 
 def test_a_live_wait_shows_and_counts_while_the_limiter_sleeps() -> None:
@@ -67,7 +68,8 @@ def test_a_live_wait_shows_and_counts_while_the_limiter_sleeps() -> None:
     now = phase.started + 2.0
     stats.values.update(waited=0.0, sleep_started=phase.started + 1.0, sleep_until=now + 6.0)
     wait = progress.wait(phase, now)
-    assert wait is not None and wait.left == pytest.approx(6.0)
+    assert wait is not None
+    assert wait.left == pytest.approx(6.0)
     assert progress.counters(phase, now)["waited"] == pytest.approx(1.0)
     assert "waiting for the rate limit, 6s left" in health(progress, phase, now)
     stats.values.update(sleep_until=now + 0.2)  # the steady pace at the limit: not news
@@ -76,17 +78,24 @@ def test_a_live_wait_shows_and_counts_while_the_limiter_sleeps() -> None:
 
 def test_leaving_by_an_exception_marks_the_phase_interrupted_where_it_stopped() -> None:
     progress = Progress()
-    with pytest.raises(KeyboardInterrupt), progress:
-        progress.start("import", 80)
-        progress.advance(57)
-        raise KeyboardInterrupt
+
+    def work() -> None:
+        with progress:
+            progress.start("import", 80)
+            progress.advance(57)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        work()
     (phase,) = progress.phases
-    assert phase.interrupted and phase.completed == 57 and phase.total == 80
+    assert phase.interrupted
+    assert (phase.completed, phase.total) == (57, 80)
 
 
 def test_bulk_counter_turns_cumulative_events_into_increments() -> None:
     class _Chunk:
         reconciled = 2
+        resubmitted = 1
 
     class _Event:
         def __init__(self, ok: int, failed: int) -> None:
@@ -98,4 +107,4 @@ def test_bulk_counter_turns_cumulative_events_into_increments() -> None:
     events: list[Any] = [_Event(10, 0), _Event(18, 2), _Event(28, 2)]
     for event in events:
         counter(event)
-    assert (phase.completed, phase.failed, phase.reconciled) == (30, 2, 6)
+    assert (phase.completed, phase.failed, phase.reconciled, phase.resubmitted) == (30, 2, 6, 3)

@@ -54,6 +54,8 @@ async def run(args: argparse.Namespace) -> int:
     """The migration demo, or with ``--round-trip`` the import/export round trip."""
     if args.pages is None:
         args.pages = DEFAULT_PAGES["round-trip" if args.round_trip else "migration"]
+    if args.seed is None:
+        args.seed = 0 if args.round_trip else 1
     if args.round_trip:
         return await _round_trip(args)
     return await run_migration_demo(args)
