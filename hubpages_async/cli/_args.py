@@ -161,10 +161,16 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     """The mutually exclusive ``--quiet``/``--verbose`` pair."""
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress bar and no notes on stderr"
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress and no notes on stderr (errors still show)",
     )
     noise.add_argument(
-        "-v", "--verbose", action="store_true", help="log every retry and rate-limit wait"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every retry and rate-limit wait (above the progress bar on a terminal)",
     )
 
 
