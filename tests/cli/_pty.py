@@ -146,12 +146,13 @@ def run_in_pty(
     ) as proc:
         os.close(slave)
         assert proc.stdout is not None
-        os.set_blocking(proc.stdout.fileno(), False)
+        piped = proc.stdout.fileno()
+        os.set_blocking(piped, False)
         out = b""
         deadline = started + timeout
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([master, proc.stdout], [], [], 0.05)
-            if proc.stdout in ready:
+            ready, _, _ = select.select([master, piped], [], [], 0.05)
+            if piped in ready:
                 out += proc.stdout.read() or b""
             if master in ready:
                 try:
@@ -170,7 +171,7 @@ def run_in_pty(
             raise AssertionError(f"{argv} still running after {timeout}s:\n{screen.text}")
         os.close(master)
         result.code = proc.wait(timeout=30)
-        os.set_blocking(proc.stdout.fileno(), True)
+        os.set_blocking(piped, True)
         out += proc.stdout.read() or b""
     result.stdout = out.decode()
     return result
