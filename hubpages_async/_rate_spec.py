@@ -39,7 +39,9 @@ def parse_rate_spec(text: str) -> tuple[int, float] | None:
         )
     match = _RATE.match(text)
     if not match:
-        raise ValueError(f"rate limit {text!r} is not REQUESTS/WINDOW such as 190/10s, or none")
+        raise ValueError(
+            f"rate limit {text!r} is not of the form N/10s (requests per window), or none"
+        )
     requests = int(match["n"])
     window = float(match["w"]) / (1000.0 if match["unit"] == "ms" else 1.0)
     if requests <= 0:

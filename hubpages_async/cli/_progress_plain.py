@@ -51,15 +51,18 @@ class PlainProgress(Progress):
         requests_per_second: float = 0.0,
         interval: float = INTERVAL,
     ) -> None:
-        """Print on ``stream``; the hint about the bar is printed once, now."""
+        """Print on ``stream``, from the first phase on (the hint about the bar once)."""
         super().__init__(stats, requests_per_second=requests_per_second)
         self._stream = stream
         self._interval = interval
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._print(_HINT)
         self._thread = threading.Thread(target=self._tick, name="hubpages-status", daemon=True)
-        self._thread.start()
+
+    def _started(self, phase: Phase) -> None:
+        if not self._thread.is_alive() and not self._stop.is_set():
+            self._print(_HINT)
+            self._thread.start()
 
     def _print(self, line: str) -> None:
         with self._lock:
@@ -77,4 +80,5 @@ class PlainProgress(Progress):
 
     def _stopped(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=self._interval + 1)
+        if self._thread.is_alive():
+            self._thread.join(timeout=self._interval + 1)

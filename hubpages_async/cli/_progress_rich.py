@@ -96,9 +96,10 @@ class RichProgress(Progress):
             redirect_stdout=False,
         )
         self._tasks: dict[int, Any] = {}
-        self._bar.start()
 
     def _started(self, phase: Phase) -> None:
+        if not self._tasks:  # drawn from the first phase on, so an early error leaves no bar
+            self._bar.start()
         self._tasks[id(phase)] = self._bar.add_task(
             phase.description, total=phase.total, phase=phase
         )
@@ -117,4 +118,5 @@ class RichProgress(Progress):
         self._bar.stop_task(task)
 
     def _stopped(self) -> None:
-        self._bar.stop()
+        if self._tasks:
+            self._bar.stop()

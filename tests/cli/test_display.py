@@ -9,6 +9,7 @@ seconds between pages of an export: a rate-limit pause, on demand.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import signal
 import subprocess
@@ -87,6 +88,9 @@ async def test_bar_rate_and_summary_rate_agree(tmp_path: Path) -> None:
     assert bar_rate, run.screen
     assert summary, run.screen
     assert (bar_rate.group(1), bar_rate.group(2)) == (summary.group(2), summary.group(1))
+    # stdout, a pipe, carries the JSON summary and nothing the display drew.
+    assert json.loads(run.stdout)["exported"] == 300
+    assert run.stdout.count("\n") == 1
 
 
 async def test_an_interrupted_export_shows_where_it_stopped(tmp_path: Path) -> None:
