@@ -113,10 +113,11 @@ async def run_migration_demo(args: argparse.Namespace) -> int:
     held_back = sum(s.throttle_waits for s in stats.values())
     busiest = max(stats, key=lambda name: stats[name].requests)
     sent = stats[busiest].requests
-    print(f"demo: a migration between two portals of the embedded emulator ({args.pages} pages")
     print(
-        f"  per type seeded; rate limit {spec.emulator_spec or 'none'}; faults {faults or 'none'})"
+        f"demo: {args.pages} realistic pages of each type migrated between two portals of "
+        "the embedded emulator"
     )
+    print(f"  rate limit {spec.emulator_spec or 'none'} per portal; faults {faults or 'none'}")
     print(
         f"  copied: {copied.pages}/{source.pages} pages, {copied.folders}/{source.folders} "
         f"folders, {copied.variants}/{source.variants} A/B variants, "
