@@ -19,7 +19,15 @@ from ._sansio import RateLimitInfo
 from ._throttle import Limiter, RateLimit, SlidingWindowLimiter, SteadyLimiter
 from .bulk import BatchProgress, BatchReport, Failed, PollPolicy, Succeeded
 from .bulk.journal import Journal
-from .models import BatchResponse, CollectionResponse, ContentFolder, Page, PageVersion
+from .models import (
+    BatchResponse,
+    CollectionResponse,
+    ContentFolder,
+    Page,
+    PageVersion,
+    SavedContentFolder,
+    SavedPage,
+)
 from .pagination import AsyncPager
 from .resources import FoldersResource, LandingPagesResource, PagesResource
 
@@ -47,6 +55,8 @@ __all__ = [
     "RateLimit",
     "RateLimitInfo",
     "RetryPolicy",
+    "SavedContentFolder",
+    "SavedPage",
     "SlidingWindowLimiter",
     "SteadyLimiter",
     "Succeeded",

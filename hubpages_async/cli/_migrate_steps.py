@@ -20,10 +20,11 @@ after a crash or Ctrl-C skips what is done and creates nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import anyio
 import msgspec
 
 from hubpages_async import PagesResource, errors
@@ -151,7 +152,7 @@ async def _create(
         run.fail(step, _source_id(failure.key), failure.category, failure.message)
 
 
-def _depth(folder: ContentFolder, by_id: dict[str, ContentFolder]) -> int:
+def _depth(folder: ContentFolder, by_id: Mapping[str, ContentFolder]) -> int:
     """How many ancestors a folder has among the source folders (cycles stop)."""
     depth, seen = 0, set()
     parent = folder.parent_folder_id
@@ -164,7 +165,7 @@ def _depth(folder: ContentFolder, by_id: dict[str, ContentFolder]) -> int:
 
 async def copy_folders(run: MigrationRun, src: Portal, dst: Portal) -> None:
     """Step 1: folders, one bulk create per tree level so parents exist first."""
-    folders = [f async for f in src.hs.landing_pages.folders.list()]
+    folders: list[ContentFolder] = [f async for f in src.hs.landing_pages.folders.list()]
     by_id = {str(f.id): f for f in folders}
     levels: dict[int, list[ContentFolder]] = {}
     for folder in folders:
@@ -282,7 +283,7 @@ async def _single_steps(
                 continue
             await journal.mark_pending([(key, index)])
             try:
-                result_id = await action(item, seen is not None)
+                result_id = await _settled(action, item, again=seen is not None)
             except (_SkipError, errors.HubPagesError) as exc:  # reported, not fatal
                 category = getattr(exc, "category", None) or type(exc).__name__
                 await journal.record([], [(key, index, str(category), str(exc))])
@@ -296,6 +297,36 @@ async def _single_steps(
             run.progress.advance(1)
     finally:
         await journal.aclose()
+
+
+#: Answers after which a single call may or may not have been applied, or that a
+#: moment's wait cures: the step is tried again, told to check what was done first.
+_UNSETTLED: Final = (
+    errors.OutcomeUnknownError,
+    errors.APIConnectionError,
+    errors.ServerError,
+    errors.LockedError,
+    errors.ResponseValidationError,
+)
+#: Tries of one single-call step before its failure is reported.
+_SETTLE_TRIES: Final = 6
+
+
+async def _settled(action: Callable[[Any, bool], Awaitable[str]], item: Any, *, again: bool) -> str:
+    """``action(item, again)``, tried again (``again=True``: check, then act) while its
+    outcome is unknown, so that one run converges through lost answers and 5xx."""
+    for attempt in range(1, _SETTLE_TRIES + 1):
+        try:
+            return await action(item, again)
+        except _UNSETTLED:
+            if attempt == _SETTLE_TRIES:
+                raise
+        except errors.RateLimitError as exc:
+            if exc.is_daily or attempt == _SETTLE_TRIES:
+                raise
+        again = True
+        await anyio.sleep(min(0.1 * 2**attempt, 5.0))
+    raise AssertionError("unreachable")
 
 
 async def _ab_variants(
@@ -362,12 +393,18 @@ async def _language_groups(
             raise _SkipError("PAGE_MISSING", "the page or its primary was not copied")
         if again and (await target.get(new_id)).translated_from_id == primary:
             return new_id  # the interrupted run attached it already
-        await target.attach_to_language_group(
-            new_id,
-            language=language,
-            primary_id=primary,
-            primary_language=languages.get(primary_source),
-        )
+        try:
+            await target.attach_to_language_group(
+                new_id,
+                language=language,
+                primary_id=primary,
+                primary_language=languages.get(primary_source),
+            )
+        except errors.BadRequestError:
+            # A retried attach whose first try was applied is refused as "already in a
+            # language group": that is success when the group is the right one.
+            if (await target.get(new_id)).translated_from_id != primary:
+                raise
         return new_id
 
     await _single_steps(

@@ -188,3 +188,48 @@ async def test_migrate_killed_midway_resumes_with_remapped_ids(tmp_path: Path) -
                 assert copy.ab_test_id == master.ab_test_id
         folder_ids = {f.id for f in emu.store.folders(portal=2)}
         assert all(p.folder_id in folder_ids for p in copies if p.folder_id)
+
+
+async def test_migrate_converges_in_one_run_through_faults(tmp_path: Path) -> None:
+    """10% 503, 5% answers lost after commit, 5% 429 and 3% resets on every call: one run
+    ends with nothing failed and an exact copy (before: dozens of OUTCOME_UNKNOWN
+    failures, three reruns to converge)."""
+    tokens = ["src-token@1", "dst-token@2"]
+    async with Emulator(
+        host="127.0.0.1",
+        port=0,
+        # A 200 ms window: an injected 429 asks for a 0.2 s pause, not HubSpot's 10 s.
+        rate_limit="1000000/200ms",
+        daily_limit=None,
+        tokens=tokens,
+    ) as emu:
+        seed_portal(emu.store.portal(1), 300, random.Random(5))
+        emu.faults = "503=0.1,drop=0.05,429=0.05,reset=0.03"
+        argv = [
+            *("migrate", "--base-url", emu.url, "--from-token", "src-token"),
+            *("--to-token", "dst-token", "--journal", str(tmp_path / "migrate.journal")),
+            *("--rate-limit", "none"),
+        ]
+        result = await hubpages(*argv)
+        faults = sum(1 for r in emu.request_log if r.fault)
+        emu.faults = None
+        assert result.code == 0, result.stderr[-3000:]
+        assert faults > 20
+        summary = json.loads(result.stdout)
+        assert all(step["failed"] == 0 for step in summary["steps"].values()), summary
+        store = emu.store
+        assert sorted(str(f.name) for f in store.folders(portal=2)) == sorted(
+            str(f.name) for f in store.folders(portal=1)
+        )
+        for kind in ("site-pages", "landing-pages"):
+            source, copies = store.pages(kind, portal=1), store.pages(kind, portal=2)
+
+            def shape(page: Page) -> tuple[str, str, str, bool]:
+                return (
+                    str(page.slug),
+                    str(page.ab_status or ""),
+                    str(page.html_title),
+                    isinstance(page.translated_from_id, str),
+                )
+
+            assert sorted(map(shape, copies)) == sorted(map(shape, source)), kind
