@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
@@ -54,6 +55,11 @@ class ClientStats:
     retry_budget_exhausted: int = 0
     #: Times the token provider was asked again after a 401.
     token_refreshes: int = 0
+    #: Live, not a counter: while the default limiter sleeps (its window is full, or a
+    #: 429 paused it), when that sleep began and ends (``time.monotonic()``), else None.
+    #: Progress displays read them to show a wait while it lasts, not after.
+    throttle_sleep_started: float | None = None
+    throttle_sleep_until: float | None = None
 
 
 class Core:
@@ -75,7 +81,9 @@ class Core:
             max_connections=config.max_concurrency,
             max_response_bytes=config.max_response_bytes,
         )
-        self.limiter: Limiter = limiter or SlidingWindowLimiter(config.rate_limit)
+        self.limiter: Limiter = limiter or SlidingWindowLimiter(
+            config.rate_limit, sleep=self._throttle_sleep
+        )
         self.stats = ClientStats()
         self.budget = RetryBudget.for_policy(config.retry)
         #: Hooks for tests: the backoff sleep and the jitter source.
@@ -92,6 +100,16 @@ class Core:
         self._capacity = anyio.CapacityLimiter(self.config.max_concurrency)
         self._token_lock = anyio.Lock()
         await self.transport.open(stack)
+
+    async def _throttle_sleep(self, seconds: float) -> None:
+        """The default limiter's sleep, recorded in the stats while it lasts."""
+        now = time.monotonic()
+        self.stats.throttle_sleep_started = now
+        self.stats.throttle_sleep_until = now + seconds
+        try:
+            await anyio.sleep(seconds)
+        finally:
+            self.stats.throttle_sleep_started = self.stats.throttle_sleep_until = None
 
     # -- addressing ----------------------------------------------------------------
 

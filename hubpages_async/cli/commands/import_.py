@@ -24,12 +24,12 @@ from typing import Any
 
 import msgspec
 
-from .._connect import Portal, open_portal, preflight, stats_of
+from .._connect import Portal, open_portal, preflight, progress_for, stats_of
 from .._console import UsageError, error, note, resume_command
 from .._input import InputWatch, Kind, Record, iter_records, raw_lines, validate_file
 from .._output import Reject, write_rejects
 from .._paths import check_distinct, check_output
-from .._progress import BulkCounter, Progress, make_progress
+from .._progress import BulkCounter, Progress
 
 __all__ = ["run"]
 
@@ -166,7 +166,7 @@ async def run(args: argparse.Namespace) -> int:
             args.journal_path = args.resume_hint = None
             args.interrupt_note = "the embedded emulator's pages are gone"
         await preflight(portal.resource(args.kind))
-        progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
+        progress = progress_for(args, portal.hs)
         # With --update-existing, lines carrying an id update; the rest are created.
         plan: list[tuple[str, bool | None, int]]
         if args.update_existing and summary.with_id:
@@ -175,7 +175,7 @@ async def run(args: argparse.Namespace) -> int:
                 plan.append(("create", False, summary.records - summary.with_id))
         else:
             plan = [("create", None, summary.records)]
-        try:
+        with progress:
             for operation, with_id, total in plan:
                 progress.start(operation, total)
                 try:
@@ -186,9 +186,10 @@ async def run(args: argparse.Namespace) -> int:
                         "writable, or --no-journal"
                     ) from exc
                 if watch.problem is not None:
-                    break  # the file changed: the next job would read it again
-        finally:
-            progress.close()
+                    # The file changed: the phase stopped where it was, and the next
+                    # job would read the file again.
+                    progress.close(interrupted=True)
+                    break
         stats = stats_of(portal.hs)
 
     seconds = time.monotonic() - started

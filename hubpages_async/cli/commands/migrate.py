@@ -13,7 +13,7 @@ import os
 import time
 from typing import Any
 
-from .._connect import open_portal, preflight, rate_limit_of, stats_of, token_from_env
+from .._connect import open_portal, preflight, progress_for, rate_limit_of, token_from_env
 from .._console import UsageError, error, note, resume_command
 from .._migrate_steps import (
     MigrationRun,
@@ -24,7 +24,6 @@ from .._migrate_steps import (
 )
 from .._output import atomic_writer
 from .._paths import check_output
-from .._progress import make_progress
 
 __all__ = ["run"]
 
@@ -118,19 +117,18 @@ async def _migrate(
         for portal in (src, dst):
             await preflight(portal.hs.landing_pages.folders)
         note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
-        progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(dst.hs))
+        # Both portals' counters: the source's list calls wait for its limiter too.
+        progress = progress_for(args, src.hs, dst.hs)
         route = f"{src.identity}>{dst.identity}"
         state = MigrationRun(
             journal, route, progress, args.chunk_size, args.concurrency, args.keep_domains
         )
-        try:
+        with progress:
             if "landing-pages" in kinds:  # only landing pages live in folders
                 await copy_folders(state, src, dst)
             for kind in kinds:
                 await copy_pages(state, src, dst, kind)
             await relink_expiry_redirects(state, dst)
-        finally:
-            progress.close()
     if state.failures:
         with atomic_writer(failures_path) as out:
             for row in state.failures:
