@@ -1,8 +1,8 @@
 """Run the installed ``hubpages`` command in a subprocess against an in-process emulator.
 
-The emulator runs in the test's event loop and the CLI in a child process started with
-``anyio.run_process``/``open_process``, so the loop keeps serving while the child runs
-and the test can assert on ``emu.store`` directly.
+The emulator serves from its own thread (the plugin's factory) and the CLI runs in a child
+process started with ``anyio.run_process``/``open_process``; the test asserts on
+``emu.store`` directly once the child has finished.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ async def run_python(
 
 
 @pytest.fixture
-async def emulator(emulator_factory: EmulatorFactory) -> Emulator:
+def emulator(emulator_factory: EmulatorFactory) -> Emulator:
     """An emulator on 127.0.0.1 (the plugin's factory), no rate limit: speed belongs
     to the benchmarks."""
-    return await emulator_factory(host="127.0.0.1", port=0, rate_limit=None)
+    return emulator_factory(host="127.0.0.1", port=0, rate_limit=None)

@@ -95,7 +95,7 @@ async def test_plugin_fixtures(
     hubspot_emulator: Emulator, emulator_factory: EmulatorFactory
 ) -> None:
     assert hubspot_emulator.url.startswith("http://127.0.0.1:")
-    other = await emulator_factory(tokens=["x@3"], seed_pages=2)
+    other = emulator_factory(tokens=["x@3"], seed_pages=2)
     assert len(other.store.pages(portal=3)) == 2
     assert other.url != hubspot_emulator.url
 
