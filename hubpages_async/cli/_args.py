@@ -93,8 +93,9 @@ def _connection_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--base-url",
         metavar="URL",
-        help="API root (default https://api.hubapi.com, or the embedded emulator when "
-        "there is no token); e.g. http://127.0.0.1:8765 for a running `hubpages emulator`",
+        help="API root (default $HUBSPOT_BASE_URL, else https://api.hubapi.com, or the "
+        "embedded emulator when there is no token); e.g. http://127.0.0.1:8765 for a "
+        "running `hubpages emulator`",
     )
     group.add_argument(
         "--api",

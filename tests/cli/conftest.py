@@ -32,8 +32,10 @@ class Result:
 
 
 def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The child's environment: no real token, no colours, unbuffered."""
-    env = {k: v for k, v in os.environ.items() if k != "HUBSPOT_ACCESS_TOKEN"}
+    """The child's environment: no real token or base URL, no colours, unbuffered."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_BASE_URL")
+    }
     env.update({"PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "COLUMNS": "120"})
     env.update(extra or {})
     return env
