@@ -22,7 +22,15 @@ from ._throttle import Limiter, RateLimit, SlidingWindowLimiter, SteadyLimiter
 from ._version import __version__
 from .bulk import BatchProgress, BatchReport, Failed, PollPolicy, Succeeded
 from .bulk.journal import Journal
-from .models import BatchResponse, CollectionResponse, ContentFolder, Page, PageVersion
+from .models import (
+    BatchResponse,
+    CollectionResponse,
+    ContentFolder,
+    Page,
+    PageVersion,
+    SavedContentFolder,
+    SavedPage,
+)
 from .pagination import AsyncPager
 from .resources import FoldersResource, LandingPagesResource, PagesResource
 
@@ -52,6 +60,8 @@ __all__ = [
     "RateLimit",
     "RateLimitInfo",
     "RetryPolicy",
+    "SavedContentFolder",
+    "SavedPage",
     "SlidingWindowLimiter",
     "SteadyLimiter",
     "Succeeded",

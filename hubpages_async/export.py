@@ -46,8 +46,8 @@ async def export(
     """Yield every object ``resource.list(**list_kwargs)`` would, over ``shards`` chains.
 
     With ``shards=1`` this is a plain cursor walk. Order is not defined across shards.
-    To bound the time range use ``created_after``/``created_before`` or ``createdAt__gt``/
-    ``createdAt__lte`` (``createdAt__gte``/``__lt`` are the shards' own).
+    To bound the time range use ``created_after``/``created_before`` or ``created_at__gt``/
+    ``created_at__lte`` (``created_at__gte``/``__lt`` are the shards' own).
 
     Break out early with ``contextlib.aclosing`` so the chains are cancelled at once.
     """
@@ -135,7 +135,7 @@ def _check_kwargs(list_kwargs: dict[str, Any]) -> None:
         if (prop, canonical_operator(op)) in _RESERVED:
             raise ValueError(
                 f"{key} bounds the shards of a sharded export; use created_after/"
-                "created_before or createdAt__gt/createdAt__lte to bound the range"
+                "created_before or created_at__gt/created_at__lte to bound the range"
             )
 
 

@@ -8,20 +8,30 @@
     async for chunk in hs.site_pages.list().pages():     # page by page
         print(chunk.total, len(chunk.results))
 
-Filters use HubSpot's ``property__operator`` syntax with Python or HubSpot property
-names (``publish_date__gt=`` or ``publishDate__gt=``); they are checked against the
-guide's filter table before anything is sent.
+Filters use HubSpot's ``property__operator`` syntax, typed in the library's snake_case
+(:class:`hubpages_async.params.PageFilters`; HubSpot's camelCase is accepted at run
+time too); they are checked against the guide's filter table, with their values,
+before anything is sent (:mod:`hubpages_async._filter_values`, which the CLI uses too).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Generator,
+    Iterable,
+    Mapping,
+)
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from . import errors
-from ._filters import VALUELESS_OPERATORS, FilterError, check_filter, split_filter_key
+from ._filter_values import validate_filters
+from ._filters import VALUELESS_OPERATORS, camel
 from .models import CollectionResponse
 
 __all__ = ["AsyncPager", "camel", "encode_filters", "encode_value", "list_params"]
@@ -29,14 +39,6 @@ __all__ = ["AsyncPager", "camel", "encode_filters", "encode_value", "list_params
 T = TypeVar("T")
 
 Fetch = Callable[[str | None], Awaitable[CollectionResponse[T]]]
-
-
-def camel(name: str) -> str:
-    """``publish_date`` -> ``publishDate``; camelCase names pass through unchanged."""
-    if "_" not in name:
-        return name
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def encode_value(value: object, *, field: str) -> str:
@@ -70,29 +72,20 @@ def encode_value(value: object, *, field: str) -> str:
     raise errors.ValidationError(field, f"cannot send a {type(value).__name__} as a filter value")
 
 
-def encode_filters(filters: Mapping[str, object]) -> list[tuple[str, str]]:
+def encode_filters(
+    filters: Mapping[str, object], *, properties: Collection[str] | None = None
+) -> list[tuple[str, str]]:
     """``{"name__icontains": "x"}`` -> ``[("name__icontains", "x")]``, validated.
 
-    Property names may be snake_case or camelCase; operator synonyms (``ilike``...)
-    are sent as HubSpot's canonical operator. Raises ``errors.ValidationError``
-    naming the keyword argument.
+    Property names may be snake_case or camelCase, a bare name means equality, and
+    operator synonyms (``ilike``...) are sent as HubSpot's canonical operator; see
+    :func:`hubpages_async._filter_values.validate_filters` (the CLI's ``--filter`` uses
+    the same check). Raises ``errors.ValidationError`` naming the keyword argument.
     """
     encoded: list[tuple[str, str]] = []
-    for key, value in filters.items():
-        try:
-            prop, op = split_filter_key(key)
-            prop = camel(prop)
-            op = check_filter(prop, op)
-        except FilterError as exc:
-            raise errors.ValidationError(key, str(exc)) from None
-        if op in VALUELESS_OPERATORS:
-            if value not in (True, None):
-                raise errors.ValidationError(key, f"{op} takes no value; pass True")
-            encoded.append((f"{prop}__{op}", ""))
-            continue
-        if value is None:
-            raise errors.ValidationError(key, "needs a value")
-        encoded.append((f"{prop}__{op}", encode_value(value, field=key)))
+    for key, value in validate_filters(filters, properties=properties).items():
+        valueless = key.rpartition("__")[2] in VALUELESS_OPERATORS
+        encoded.append((key, "" if valueless else encode_value(value, field=key)))
     return encoded
 
 
@@ -104,8 +97,10 @@ def list_params(
     archived: bool | None = None,
     dates: Mapping[str, datetime | str | None] | None = None,
     filters: Mapping[str, object] | None = None,
+    filterable: Collection[str] | None = None,
 ) -> list[tuple[str, str]]:
-    """Query parameters of a list call (everything but the cursor), validated."""
+    """Query parameters of a list call (everything but the cursor), validated;
+    ``filterable`` narrows the properties ``filters`` may name (folders)."""
     params: list[tuple[str, str]] = []
     if limit is not None:
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
@@ -123,7 +118,7 @@ def list_params(
     for name, value in (dates or {}).items():
         if value is not None:
             params.append((camel(name), encode_value(value, field=name)))
-    params.extend(encode_filters(filters or {}))
+    params.extend(encode_filters(filters or {}, properties=filterable))
     return params
 
 

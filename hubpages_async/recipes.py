@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from .models import Page
+    from .models import SavedPage
     from .pagination import AsyncPager
     from .resources.pages import PagesResource
 
@@ -52,7 +52,7 @@ def _now(now: datetime | Callable[[], datetime] | None) -> datetime:
     return value
 
 
-def drafts(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[Page]:
+def drafts(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[SavedPage]:
     """Pages in draft (including A/B drafts and losing variants): ``state__in``."""
     return resource.list(state__in=list(DRAFT_STATES), **list_kwargs)
 
@@ -62,11 +62,11 @@ def scheduled(
     *,
     now: datetime | Callable[[], datetime] | None = None,
     **list_kwargs: Any,
-) -> AsyncPager[Page]:
+) -> AsyncPager[SavedPage]:
     """Pages scheduled but not yet live: a published-or-scheduled state and a
     ``publishDate`` after ``now``."""
     when = _now(now)  # checked before anything else
-    return resource.list(state__in=list(SCHEDULED_STATES), publishDate__gt=when, **list_kwargs)
+    return resource.list(state__in=list(SCHEDULED_STATES), publish_date__gt=when, **list_kwargs)
 
 
 def published(
@@ -74,40 +74,42 @@ def published(
     *,
     now: datetime | Callable[[], datetime] | None = None,
     **list_kwargs: Any,
-) -> AsyncPager[Page]:
+) -> AsyncPager[SavedPage]:
     """Pages already live: a published state and a ``publishDate`` before ``now``."""
     when = _now(now)
-    return resource.list(state__in=list(PUBLISHED_STATES), publishDate__lt=when, **list_kwargs)
+    return resource.list(state__in=list(PUBLISHED_STATES), publish_date__lt=when, **list_kwargs)
 
 
-def ab_masters(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[Page]:
+def ab_masters(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[SavedPage]:
     """The active A page of an A/B test, or the winner of a finished one."""
     # The guide's filter values are upper case; abStatus values are lower case on pages.
-    return resource.list(abStatus__eq="MASTER", **list_kwargs)
+    return resource.list(ab_status__eq="MASTER", **list_kwargs)
 
 
-def ab_variants(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[Page]:
+def ab_variants(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[SavedPage]:
     """The active B page of an A/B test."""
-    return resource.list(abStatus__eq="VARIANT", **list_kwargs)
+    return resource.list(ab_status__eq="VARIANT", **list_kwargs)
 
 
-def ab_losers(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[Page]:
+def ab_losers(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[SavedPage]:
     """The losing variant of a finished A/B test."""
-    return resource.list(abStatus__eq="LOSER_VARIANT", **list_kwargs)
+    return resource.list(ab_status__eq="LOSER_VARIANT", **list_kwargs)
 
 
-def language_primaries(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[Page]:
+def language_primaries(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[SavedPage]:
     """Primary pages of multi-language groups (and pages in no group):
     ``translatedFromId__is_null``."""
-    return resource.list(translatedFromId__is_null=True, **list_kwargs)
+    return resource.list(translated_from_id__is_null=True, **list_kwargs)
 
 
-def language_variations(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[Page]:
+def language_variations(resource: PagesResource, **list_kwargs: Any) -> AsyncPager[SavedPage]:
     """Translations of a primary page: ``translatedFromId__not_null``."""
-    return resource.list(translatedFromId__not_null=True, **list_kwargs)
+    return resource.list(translated_from_id__not_null=True, **list_kwargs)
 
 
-def by_language(resource: PagesResource, *languages: str, **list_kwargs: Any) -> AsyncPager[Page]:
+def by_language(
+    resource: PagesResource, *languages: str, **list_kwargs: Any
+) -> AsyncPager[SavedPage]:
     """Pages in any of ``languages`` (``language__in``).
 
     HubSpot's quirk: this filter does not take locale values (``en-us``); pass the bare

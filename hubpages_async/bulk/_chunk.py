@@ -5,16 +5,23 @@ A chunk is sent as one batch request; whatever happens to it becomes outcome val
 job's task group. The loop per chunk:
 
 1. inputs whose earlier send may have been applied (``reconcile``) are looked up first
-   (creates only: reads, updates and archives are idempotent and simply resent);
+   (creates only: reads, updates and archives are idempotent and simply resent); a
+   page found is credited only if it carries the input's content and no other input
+   of the job holds it (``_identity.matches``, ``Claims``);
 2. the rest are sent; a non-terminal envelope is polled to COMPLETE or CANCELED;
 3. results and 207 errors are mapped back to inputs; inputs left without an answer
-   (a CANCELED batch, a lost response) go round again, at most ``max_rounds`` times.
+   (a CANCELED batch, a lost response, an empty or unplaceable 2xx) go round again, at
+   most ``max_rounds`` times, and are then reported ``OUTCOME_UNKNOWN``: an answer that
+   does not prove what happened is never counted as success.
+
+A refused token (401, 403, ``MISSING_SCOPES``) is not a per-input failure: it raises
+out of the chunk, and the job stops.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,11 +29,13 @@ from typing import Any, Final, Generic, Literal, TypeVar
 
 from .. import errors
 from ..models import BatchResponse, StandardError
+from ._claims import Claims
+from ._identity import is_hubspot_id, matches, same_url_holder
 from ._map import Item, Mapped, map_by_id, map_create, text_attr
 from ._poll import IncompleteBatch, PollPolicy, RequestClient, poll_batch
 from ._report import ChunkOutcome, Failed, Succeeded
 
-__all__ = ["UNCERTAIN_CATEGORIES", "ChunkRunner", "Operation"]
+__all__ = ["OUTCOME_UNKNOWN", "ChunkRunner", "Operation", "is_refused_token"]
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -56,10 +65,17 @@ _UNKNOWN = (
 )
 
 
-#: Failure categories after which an input may nonetheless have been applied.
-UNCERTAIN_CATEGORIES: Final = frozenset(
-    {"OUTCOME_UNKNOWN", "INCOMPLETE_BATCH", "RETRIES_EXHAUSTED", "CANCELED"}
-)
+#: The category of a create that may or may not have been applied: failed in the
+#: report, ``pending`` in the journal (a rerun looks it up before sending it again).
+OUTCOME_UNKNOWN: Final = "OUTCOME_UNKNOWN"
+
+
+def is_refused_token(exc: BaseException) -> bool:
+    """A 401, a 403, or a ``MISSING_SCOPES`` answer: no input of the job can succeed."""
+    return isinstance(exc, errors.AuthenticationError | errors.PermissionDeniedError) or (
+        isinstance(exc, errors.APIStatusError) and exc.category == "MISSING_SCOPES"
+    )
+
 
 # A client-side ValidationError names the offending input as ``pages[3]`` (or
 # ``pages[3].id``, ``folders[0].name``): its position in the batch.
@@ -89,6 +105,8 @@ class ChunkRunner(Generic[V, T]):
     id_of: Callable[[V], str] | None = None
     #: Called with the seconds waited after a 429 that reached the bulk layer.
     on_rate_wait: Callable[[float], None] | None = None
+    #: Creates only: where credits are checked and recorded (set by the job).
+    claims: Claims[T] | None = None
 
     async def run(self, items: list[Item[V]]) -> ChunkOutcome[T]:
         """Process one chunk to a per-input outcome; never raises for API failures."""
@@ -115,9 +133,7 @@ class ChunkRunner(Generic[V, T]):
                 if not pending:
                     break
             if rounds >= self.max_rounds:
-                category = "CANCELED" if last_reason == "CANCELED" else "RETRIES_EXHAUSTED"
-                message = f"no result after {rounds} sends (last: {last_reason})"
-                out.failed.extend(Failed(i.index, i.key, category, message) for i in pending)
+                self._give_up(pending, rounds, last_reason, out)
                 break
             if rounds:
                 out.resubmitted += len(pending)
@@ -136,32 +152,22 @@ class ChunkRunner(Generic[V, T]):
         """Send ``items`` once; return those to send again and why."""
         try:
             response = await self._submit(items, out)
-        except errors.RateLimitError as exc:
-            if exc.is_daily:
-                self._fail_all(items, out, exc.category or "RATE_LIMITS", exc.message, 429, exc)
-                return [], "DAILY"
-            # The client already waited and retried; back off once more at this level.
-            wait = exc.retry_after if exc.retry_after is not None else 1.0
-            if self.on_rate_wait is not None:
-                self.on_rate_wait(wait)
-            await self.poll.sleep(wait)
-            return items, "429"
+        except errors.APIStatusError as exc:
+            if is_refused_token(exc):
+                raise
+            return await self._refused(items, exc, out)
         except _UNKNOWN as exc:
             return self._unknown(items), type(exc).__name__
-        except errors.BadRequestError as exc:
-            if len(items) > 1:
-                return await self._bisect(items, out)
-            self._fail_all(items, out, exc.category or "VALIDATION_ERROR", exc.message, 400, exc)
-            return [], ""
-        except errors.APIStatusError as exc:
-            self._fail_all(items, out, exc.category or "ERROR", exc.message, exc.status, exc)
-            return [], ""
         except errors.ValidationError as exc:
             self._fail_all(items, out, "VALIDATION_ERROR", str(exc), None, exc)
             return [], ""
         if isinstance(response, _Empty):
             return [], ""
-        if response is None:  # archive: 204, HubSpot says nothing per id
+        if response is None:
+            if self.operation != "archive":
+                # An empty 2xx proves nothing about what the server did.
+                return self._unknown(items), "empty answer"
+            # archive: 204, HubSpot says nothing per id
             ids = self._ids(items)
             out.succeeded.extend(
                 Succeeded(i.index, i.key, ids[n], None) for n, i in enumerate(items)
@@ -181,15 +187,71 @@ class ChunkRunner(Generic[V, T]):
                 return [], "INCOMPLETE_BATCH"
             response = polled.response
         mapped = self._map(items, response)
-        out.succeeded.extend(
-            Succeeded(i.index, i.key, text_attr(r, "id"), r) for i, r in mapped.matched
-        )
+        unanswered = mapped.unanswered
+        if self.operation == "create":
+            unanswered = unanswered + await self._credit_results(mapped.matched, out)
+        else:
+            out.succeeded.extend(
+                Succeeded(i.index, i.key, text_attr(r, "id"), r) for i, r in mapped.matched
+            )
         out.failed.extend(self._failed(i, e) for i, e in mapped.errors)
         reason = "no result"
         if response.status == "CANCELED":
             out.canceled_batches += 1
             reason = "CANCELED"
-        return self._unknown(mapped.unanswered), reason
+        return self._unknown(sorted(unanswered, key=lambda i: i.index)), reason
+
+    async def _refused(
+        self, items: list[Item[V]], exc: errors.APIStatusError, out: ChunkOutcome[T]
+    ) -> tuple[list[Item[V]], str]:
+        """The whole batch was answered with an error status."""
+        if isinstance(exc, errors.RateLimitError):
+            if exc.is_daily:
+                self._fail_all(items, out, exc.category or "RATE_LIMITS", exc.message, 429, exc)
+                return [], "DAILY"
+            # The client already waited and retried; back off once more at this level.
+            wait = exc.retry_after if exc.retry_after is not None else 1.0
+            if self.on_rate_wait is not None:
+                self.on_rate_wait(wait)
+            await self.poll.sleep(wait)
+            return items, "429"
+        if isinstance(exc, _UNKNOWN):
+            return self._unknown(items), type(exc).__name__
+        if isinstance(exc, errors.BadRequestError) and len(items) > 1:
+            return await self._bisect(items, out)
+        default = "VALIDATION_ERROR" if isinstance(exc, errors.BadRequestError) else "ERROR"
+        self._fail_all(items, out, exc.category or default, exc.message, exc.status, exc)
+        return [], ""
+
+    async def _credit_results(
+        self, matched: list[tuple[Item[V], T]], out: ChunkOutcome[T]
+    ) -> list[Item[V]]:
+        """Credit created pages to the inputs the envelope pairs them with; return the
+        inputs whose pairing is not credible (no HubSpot id, another name or slug, or a
+        page another input already holds): their outcome is unknown."""
+        credible = [(item, page) for item, page in matched if _credible(item.value, page)]
+        assert self.claims is not None, "the job sets claims for creates"
+        credited = await self.claims.credit([(item, [page]) for item, page in credible])
+        doubtful: list[Item[V]] = []
+        for item, _page in matched:
+            page = credited.get(item.index)
+            if page is None:
+                doubtful.append(item)
+            else:
+                out.succeeded.append(Succeeded(item.index, item.key, text_attr(page, "id"), page))
+        return doubtful
+
+    def _give_up(
+        self, pending: list[Item[V]], rounds: int, last_reason: str, out: ChunkOutcome[T]
+    ) -> None:
+        """No definite answer after ``max_rounds`` sends."""
+        message = f"no result after {rounds} sends (last: {last_reason})"
+        if self.operation == "create":
+            # The last send may have been applied and not yet be visible: never success.
+            category = OUTCOME_UNKNOWN
+        else:
+            category = "CANCELED" if last_reason == "CANCELED" else "RETRIES_EXHAUSTED"
+        out.failed.extend(Failed(i.index, i.key, category, message) for i in pending)
 
     async def _submit(
         self, items: list[Item[V]], out: ChunkOutcome[T]
@@ -261,72 +323,82 @@ class ChunkRunner(Generic[V, T]):
         self, items: list[Item[V]], incomplete: IncompleteBatch, out: ChunkOutcome[T]
     ) -> None:
         """A batch that never finished: never success; creates that show up count."""
+        category = "INCOMPLETE_BATCH"
         if self.operation == "create":
             self._unknown(items)
             items = await self._reconcile(items, out)
+            category = OUTCOME_UNKNOWN  # the batch may yet apply them
         message = f"batch still {incomplete.status}: {incomplete.reason}"
         error = errors.IncompleteBatchError(message)
-        self._fail_all(items, out, "INCOMPLETE_BATCH", message, None, error)
+        self._fail_all(items, out, category, message, None, error)
 
     # -- reconcile (creates) -----------------------------------------------------------
 
     async def _reconcile(self, items: list[Item[V]], out: ChunkOutcome[T]) -> list[Item[V]]:
-        """Count inputs that already exist as created; return the rest, safe to send."""
+        """Settle inputs whose earlier send may have been applied: credit the pages that
+        carry their content and that no other input holds; fail with CONFLICT those
+        whose URL another page holds; return the rest, safe to send."""
         if self.poll.settle_delay > 0:
             # A list may lag a write that just committed; give it a moment first.
             await self.poll.sleep(self.poll.settle_delay)
         try:
-            found = await self._find_existing(items)
+            found = await self._look_up(items)
         except (errors.APIError, errors.ValidationError) as exc:
+            if is_refused_token(exc):
+                raise
             # Without a lookup, resending could create a duplicate: report instead. The
-            # journal marks these failed, so a rerun looks them up again.
+            # journal keeps these pending, so a rerun looks them up again.
             message = f"could not check whether the batch was applied: {exc}"
-            self._fail_all(items, out, "OUTCOME_UNKNOWN", message, None, exc)
+            self._fail_all(items, out, OUTCOME_UNKNOWN, message, None, exc)
             return []
+        offers = [
+            (item, [page for page in pages if matches(item.value, page)])
+            for item, pages in zip(items, found, strict=True)
+        ]
+        assert self.claims is not None, "the job sets claims for creates"
+        credited = await self.claims.credit([offer for offer in offers if offer[1]])
         rest: list[Item[V]] = []
-        for pos, item in enumerate(items):
-            if pos in found:
-                obj = found[pos]
+        for item, pages in zip(items, found, strict=True):
+            page = credited.get(item.index)
+            holder = next((p for p in pages if same_url_holder(item.value, p)), None)
+            if page is not None:
                 out.succeeded.append(
-                    Succeeded(item.index, item.key, text_attr(obj, "id"), obj, "reconciled")
+                    Succeeded(item.index, item.key, text_attr(page, "id"), page, "reconciled")
                 )
                 out.reconciled += 1
+            elif holder is not None:
+                # URLs are unique: with another page on ours, HubSpot can only refuse it.
+                message = f"the URL is taken by {text_attr(holder, 'id')} (found by lookup)"
+                out.failed.append(Failed(item.index, item.key, "CONFLICT", message, 409))
             else:
                 item.reconcile = False
                 rest.append(item)
         return rest
 
-    async def _find_existing(self, items: Sequence[Item[V]]) -> dict[int, T]:
-        """Positions in ``items`` whose object exists: by slug when it has one, else name."""
-        assert self.lookup is not None, "reconcile needs resource.list"
-        by: dict[str, dict[str, deque[int]]] = {
-            "slug": defaultdict(deque),
-            "name": defaultdict(deque),
-        }
+    async def _look_up(self, items: Sequence[Item[V]]) -> list[list[T]]:
+        """For each input, the objects created since the job started that share its slug
+        (when it has one) or else its name."""
+        by: dict[str, dict[str, list[int]]] = {"slug": defaultdict(list), "name": defaultdict(list)}
         for pos, item in enumerate(items):
             slug = text_attr(item.value, "slug")
             if slug is not None:
-                by["slug"][slug].append(pos)
+                by["slug"][_slug_form(slug)].append(pos)
             elif (name := text_attr(item.value, "name")) is not None:
                 by["name"][name].append(pos)
-        found: dict[int, T] = {}
+        found: list[list[T]] = [[] for _ in items]
         for field, wanted in by.items():
             values = list(wanted)
             for start in range(0, len(values), _LOOKUP_BATCH):
                 part = values[start : start + _LOOKUP_BATCH]
                 for obj in await self._list_retrying({f"{field}__in": part}):
-                    value = text_attr(obj, field)
-                    queue = wanted.get(value or "")
-                    for pos in list(queue or ()):
-                        if self._same_place(items[pos].value, obj):
-                            found[pos] = obj
-                            queue.remove(pos)  # type: ignore[union-attr]
-                            break
+                    value = text_attr(obj, field) or ""
+                    for pos in wanted.get(_slug_form(value) if field == "slug" else value, ()):
+                        found[pos].append(obj)
         return found
 
     async def _list_retrying(self, filters: dict[str, Any]) -> list[T]:
         """One lookup (a few pages at most), retried a few times on transient failures."""
-        assert self.lookup is not None
+        assert self.lookup is not None, "reconcile needs resource.list"
         kwargs: dict[str, Any] = dict(filters, limit=100)
         if self.created_after is not None:
             kwargs["created_after"] = self.created_after
@@ -341,13 +413,22 @@ class ChunkRunner(Generic[V, T]):
                 )
         raise AssertionError("unreachable")
 
-    @staticmethod
-    def _same_place(wanted: object, found: object) -> bool:
-        # Slugs are unique per domain and language: a page with our slug on another
-        # domain or in another language is not ours. Likewise a page or folder with our
-        # name in another folder.
-        for attr in ("domain", "language", "folder_id", "parent_folder_id"):
-            want = text_attr(wanted, attr)
-            if want is not None and text_attr(found, attr) not in (None, want):
-                return False
-        return True
+
+def _slug_form(slug: str) -> str:
+    """A slug as HubSpot routes it: no leading slash, any case."""
+    return slug.lstrip("/").lower()
+
+
+def _credible(wanted: object, created: object) -> bool:
+    """Whether a batch result can be the page made from ``wanted``: it has a HubSpot id,
+    and its name and slug (when both sides show them) are the input's. A server that
+    reorders or mixes up its results is then caught instead of believed."""
+    if not is_hubspot_id(getattr(created, "id", None)):
+        return False
+    for field in ("name", "slug"):
+        want, got = text_attr(wanted, field), getattr(created, field, None)
+        if want is None or not isinstance(got, str) or not got:
+            continue
+        if (_slug_form(want) != _slug_form(got)) if field == "slug" else want != got:
+            return False
+    return True

@@ -1,11 +1,21 @@
 """The pipeline every bulk job runs: producer -> chunk workers -> collector.
 
-The producer reads the caller's inputs as a stream, cuts them into chunks, skips what
-the journal says is done and marks the rest ``pending`` (committed) before handing a
-chunk on; ``concurrency`` workers each run one chunk at a time (``ChunkRunner``); the
-collector writes outcomes to the journal, folds them into the report and calls
-``on_progress``. Both hand-offs are bounded anyio memory object streams, which is what
-keeps memory flat whatever the input length.
+The producer reads the caller's inputs as a stream, cuts them into chunks, names each
+input (its key), skips what the journal says is done and marks the rest ``pending``
+(committed) before handing a chunk on; ``concurrency`` workers each run one chunk at a
+time (``ChunkRunner``); the collector writes failures to the journal, folds outcomes
+into the report and calls ``on_progress``. Both hand-offs are bounded anyio memory
+object streams, which is what keeps memory flat whatever the input length.
+
+Keys: a create job with a journal names each input by its content
+(``_identity.content_key``) plus its occurrence among identical inputs, so a rerun over
+an input file whose lines were added, removed or reordered skips exactly the inputs that
+are done and sends the others; an edited line is a new input. ``key=`` overrides that
+(a source-system id, say); a key seen twice in one run is refused for the second input,
+since the journal could not tell the two apart.
+
+Credits: every page a create job counts goes through the journal (``Claims``), a
+scratch one when the caller gave none, so no page is ever credited to two inputs.
 """
 
 from __future__ import annotations
@@ -22,14 +32,16 @@ from typing import Any, Final, TypeVar
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ._chunk import UNCERTAIN_CATEGORIES, ChunkRunner, Operation
+from ._chunk import OUTCOME_UNKNOWN, ChunkRunner, Operation, is_refused_token
 from ._chunks import Inputs, iter_chunks
+from ._claims import Claims
+from ._identity import content_key
 from ._map import Item
 from ._poll import PollPolicy
-from ._report import BatchProgress, BatchReport, ChunkOutcome, Succeeded
+from ._report import BatchProgress, BatchReport, ChunkOutcome, Failed, Succeeded
 from .journal import Journal
 
-__all__ = ["JobOptions", "KeyFunc", "ProgressCallback", "run_job"]
+__all__ = ["DUPLICATE_KEY", "JobOptions", "KeyFunc", "ProgressCallback", "run_job"]
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -38,6 +50,9 @@ V = TypeVar("V")
 ProgressCallback = Callable[[BatchProgress[Any]], object]
 #: ``key(input) -> str`` names an input in the journal.
 KeyFunc = Callable[[Any], str]
+
+#: The category of an input refused because its key repeats an earlier input's.
+DUPLICATE_KEY: Final = "DUPLICATE_KEY"
 
 # Reconcile lookups only trust objects created after the job started, minus this margin
 # for clock skew between us and the server.
@@ -59,7 +74,11 @@ class JobOptions:
 
 
 async def run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: JobOptions) -> BatchReport[T]:
-    """Run one bulk job: producer -> ``concurrency`` chunk workers -> collector."""
+    """Run one bulk job: producer -> ``concurrency`` chunk workers -> collector.
+
+    Raises the server's typed error (``AuthenticationError``, ``PermissionDeniedError``)
+    if it refuses the token: nothing more is sent, and the journal stays valid.
+    """
     chunk_size, concurrency, collect = opts.chunk_size, opts.concurrency, opts.collect
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
@@ -67,42 +86,37 @@ async def run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: JobOptions
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     started = time.monotonic()
     operation = runner.operation
-    journal_arg = opts.journal
-    journal = (
-        journal_arg
-        if isinstance(journal_arg, Journal) or journal_arg is None
-        else Journal(journal_arg, job=operation)
-    )
+    journal = _journal_for(operation, opts.journal)
     report: BatchReport[T] = BatchReport(operation)
     stats = _StatsDelta(runner.client)
-    job_start = datetime.now(UTC)
-    if journal is not None:
-        await journal.open(operation)
-        if journal.started_at is not None:
-            job_start = datetime.fromtimestamp(journal.started_at, UTC)
-    runner.created_after = job_start - _CLOCK_SKEW
     rate_waits = _RateWaits()
     runner.on_rate_wait = rate_waits.add
-    keyfunc = _key_func(operation, runner, opts.key)
+    naming = _Naming(operation, runner, opts.key, journal)
 
     # Bounded buffers are what keep memory flat: the producer waits while the workers
     # are busy, the workers wait while the collector writes the journal.
     send_work, recv_work = anyio.create_memory_object_stream[list[Item[V]]](concurrency)
     send_out, recv_out = anyio.create_memory_object_stream[ChunkOutcome[T]](concurrency)
     try:
-        with _unwrap_single():
+        job_start = datetime.now(UTC)
+        if journal is not None:
+            await journal.open(operation, key_scheme=naming.scheme)
+            if journal.started_at is not None:
+                job_start = datetime.fromtimestamp(journal.started_at, UTC)
+            if operation == "create":
+                runner.claims = Claims(journal)
+        runner.created_after = job_start - _CLOCK_SKEW
+        with _unwrap(report):
             async with anyio.create_task_group() as tg:
-                tg.start_soon(
-                    _produce, inputs, chunk_size, keyfunc, journal, send_work, send_out.clone()
-                )
+                tg.start_soon(_produce, inputs, chunk_size, naming, send_work, send_out.clone())
                 for _ in range(concurrency):
                     tg.start_soon(_work, runner, recv_work.clone(), send_out.clone())
                 recv_work.close()
                 send_out.close()
                 async with recv_out:
                     async for outcome in recv_out:
-                        if journal is not None:
-                            await _journal_outcome(journal, outcome)
+                        if journal is not None and journal.durable:
+                            await _journal_outcome(journal, operation, outcome)
                         report.add(outcome, collect=collect)
                         stats.update(report, rate_waits)
                         report.duration = time.monotonic() - started
@@ -119,17 +133,77 @@ async def run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: JobOptions
     return report
 
 
+def _journal_for(
+    operation: Operation, journal: Journal | str | os.PathLike[str] | None
+) -> Journal | None:
+    """The caller's journal, or for a create without one, a scratch journal for credits."""
+    if isinstance(journal, Journal):
+        return journal
+    if journal is not None:
+        return Journal(journal, job=operation)
+    return Journal.temporary(job=operation) if operation == "create" else None
+
+
+class _Naming:
+    """How the job names its inputs (their journal keys)."""
+
+    def __init__(
+        self,
+        operation: Operation,
+        runner: ChunkRunner[Any, Any],
+        key: KeyFunc | None,
+        journal: Journal | None,
+    ) -> None:
+        self.journal = journal if journal is not None and journal.durable else None
+        self.custom = key
+        self.id_of = runner.id_of if runner.id_of is not None else str
+        self.by_content = key is None and operation == "create"
+        self.scheme = "custom" if key is not None else ("content" if self.by_content else "id")
+
+    async def name(self, chunk: list[tuple[int, V]]) -> tuple[list[Item[V]], list[Failed]]:
+        """Items for a chunk, and the inputs refused because their key repeats."""
+        if self.custom is not None:
+            keys = [self.custom(value) for _index, value in chunk]
+        elif self.by_content:
+            if self.journal is None:
+                # No resume without a journal: the position names an input uniquely.
+                return [Item(index, f"#{index}", value) for index, value in chunk], []
+            keys = [content_key(value) for _index, value in chunk]
+        else:
+            keys = [self.id_of(value) or f"#{index}" for index, value in chunk]
+        if self.journal is None or self.scheme == "id":
+            return [Item(i, k, v) for (i, v), k in zip(chunk, keys, strict=True)], []
+        seen = await self.journal.number_keys(keys)
+        items: list[Item[V]] = []
+        refused: list[Failed] = []
+        for (index, value), key, n in zip(chunk, keys, seen, strict=True):
+            if self.by_content:
+                # Identical inputs are told apart by their occurrence, which a rerun over
+                # the same inputs reproduces whatever their order.
+                items.append(Item(index, f"{key}#{n}", value))
+            elif n:
+                message = (
+                    f"key {key!r} repeats an earlier input's: the journal cannot tell them apart"
+                )
+                refused.append(Failed(index, key, DUPLICATE_KEY, message))
+            else:
+                items.append(Item(index, key, value))
+        return items, refused
+
+
 async def _produce(
     inputs: Inputs[V],
     chunk_size: int,
-    keyfunc: Callable[[int, V], str],
-    journal: Journal | None,
+    naming: _Naming,
     send_work: MemoryObjectSendStream[list[Item[V]]],
     send_out: MemoryObjectSendStream[ChunkOutcome[T]],
 ) -> None:
     async with send_work, send_out:
         async for chunk in iter_chunks(inputs, chunk_size):
-            items = [Item(index, keyfunc(index, value), value) for index, value in chunk]
+            items, refused = await naming.name(chunk)
+            if refused:
+                await send_out.send(ChunkOutcome(failed=refused, submitted=False))
+            journal = naming.journal
             if journal is not None:
                 items = await _skip_done(journal, items, send_out)
                 if not items:
@@ -156,13 +230,10 @@ async def _skip_done(
                 Succeeded(item.index, item.key, entry.result_id, None, "journal")
             )
         else:
-            # In flight when the last run died, or failed with its outcome open: it may
+            # In flight when the last run died, or its outcome stayed unknown: it may
             # have been applied, so look before sending. A definite refusal (CONFLICT,
-            # VALIDATION_ERROR) is simply sent again: a lookup could mistake another
-            # page holding the slug for ours.
-            item.reconcile = entry is not None and (
-                entry.state == "pending" or entry.category in UNCERTAIN_CATEGORIES
-            )
+            # VALIDATION_ERROR) is simply sent again.
+            item.reconcile = entry is not None and entry.state == "pending"
             todo.append(item)
     if skipped.succeeded:
         skipped.skipped = len(skipped.succeeded)
@@ -180,11 +251,28 @@ async def _work(
             await send_out.send(await runner.run(items))
 
 
-async def _journal_outcome(journal: Journal, outcome: ChunkOutcome[Any]) -> None:
-    done = [(s.key, s.index, s.id) for s in outcome.succeeded if s.via != "journal"]
-    failed = [(f.key, f.index, f.category, f.message) for f in outcome.failed]
-    if done or failed:
-        await journal.record(done, failed)
+async def _journal_outcome(
+    journal: Journal, operation: Operation, outcome: ChunkOutcome[Any]
+) -> None:
+    # A create's successes were recorded as they were credited (``Claims``).
+    done = (
+        []
+        if operation == "create"
+        else [(s.key, s.index, s.id) for s in outcome.succeeded if s.via != "journal"]
+    )
+    failed = [
+        (f.key, f.index, f.category, f.message)
+        for f in outcome.failed
+        # A repeated key is not journaled: its entry belongs to the first input.
+        if f.category not in (OUTCOME_UNKNOWN, DUPLICATE_KEY)
+    ]
+    uncertain = [
+        (f.key, f.index, f.category, f.message)
+        for f in outcome.failed
+        if f.category == OUTCOME_UNKNOWN
+    ]
+    if done or failed or uncertain:
+        await journal.record(done, failed, uncertain)
 
 
 async def _notify(
@@ -242,23 +330,18 @@ class _RateWaits:
 
 
 @contextmanager
-def _unwrap_single() -> Iterator[None]:
+def _unwrap(report: BatchReport[Any]) -> Iterator[None]:
     """Raise a lone failure (say, the caller's input iterator raising) as itself rather
-    than wrapped in the task group's ExceptionGroup."""
+    than wrapped in the task group's ExceptionGroup; so too a refused token, however many
+    workers saw it, with a note of how far the job got."""
     try:
         yield
     except BaseExceptionGroup as group:
-        if len(group.exceptions) == 1:
-            raise group.exceptions[0] from None
+        first = group.exceptions[0]
+        if len(group.exceptions) == 1 or all(is_refused_token(e) for e in group.exceptions):
+            if is_refused_token(first):
+                first.add_note(
+                    f"the bulk job stopped: {report.succeeded} inputs done, nothing more sent"
+                )
+            raise first from None
         raise
-
-
-def _key_func(
-    operation: Operation, runner: ChunkRunner[Any, Any], key: KeyFunc | None
-) -> Callable[[int, Any], str]:
-    if key is not None:
-        return lambda _index, value: key(value)
-    if operation == "create":
-        return lambda index, _value: f"#{index}"
-    id_of = runner.id_of if runner.id_of is not None else str
-    return lambda index, value: id_of(value) or f"#{index}"

@@ -20,7 +20,7 @@ after a crash or Ctrl-C skips what is done and creates nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -151,7 +151,7 @@ async def _create(
         run.fail(step, _source_id(failure.key), failure.category, failure.message)
 
 
-def _depth(folder: ContentFolder, by_id: dict[str, ContentFolder]) -> int:
+def _depth(folder: ContentFolder, by_id: Mapping[str, ContentFolder]) -> int:
     """How many ancestors a folder has among the source folders (cycles stop)."""
     depth, seen = 0, set()
     parent = folder.parent_folder_id
@@ -164,7 +164,7 @@ def _depth(folder: ContentFolder, by_id: dict[str, ContentFolder]) -> int:
 
 async def copy_folders(run: MigrationRun, src: Portal, dst: Portal) -> None:
     """Step 1: folders, one bulk create per tree level so parents exist first."""
-    folders = [f async for f in src.hs.landing_pages.folders.list()]
+    folders: list[ContentFolder] = [f async for f in src.hs.landing_pages.folders.list()]
     by_id = {str(f.id): f for f in folders}
     levels: dict[int, list[ContentFolder]] = {}
     for folder in folders:

@@ -26,6 +26,7 @@ import msgspec
 
 from .._filters import (
     DATE_PROPERTIES,
+    FOLDER_FILTERABLE,
     VALUELESS_OPERATORS,
     FilterError,
     check_filter,
@@ -72,7 +73,6 @@ _SORTS: Final = {
     "slug": "slug",
     "id": "id",
 }
-_FOLDER_FILTERABLE: Final = frozenset({"id", "name", "createdAt", "updatedAt", "archivedAt"})
 _DATE_ATTRS: Final = frozenset({"created", "updated", "publish_date", "archived_at", "deleted_at"})
 _CI_PROPS: Final = frozenset({"abStatus"})
 _RANGE_OPS: Final = frozenset(
@@ -218,10 +218,10 @@ def parse_list_query(params: Any, *, folders: bool = False) -> ListQuery:
             op = check_filter(prop, op_text)
         except FilterError as exc:
             raise bad_request(str(exc), field=key, code="INVALID_FILTER") from None
-        if folders and prop not in _FOLDER_FILTERABLE:
+        if folders and prop not in FOLDER_FILTERABLE:
             raise bad_request(
                 f"property {prop!r} cannot be filtered on for folders; "
-                f"filterable: {', '.join(sorted(_FOLDER_FILTERABLE))}",
+                f"filterable: {', '.join(sorted(FOLDER_FILTERABLE))}",
                 field=key,
                 code="INVALID_FILTER",
             )

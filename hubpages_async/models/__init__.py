@@ -3,8 +3,14 @@
 from ._base import UNSET, Model, UnsetType
 from .batch import BATCH_STATUSES, TERMINAL_BATCH_STATUSES, BatchInput, BatchResponse
 from .errors import ErrorBody, ErrorDetail, StandardError
-from .folder import READ_ONLY_FOLDER_FIELDS, ContentFolder
-from .page import AB_VARIANT_STATUSES, READ_ONLY_PAGE_FIELDS, ContentLanguageVariation, Page
+from .folder import READ_ONLY_FOLDER_FIELDS, ContentFolder, SavedContentFolder
+from .page import (
+    AB_VARIANT_STATUSES,
+    READ_ONLY_PAGE_FIELDS,
+    ContentLanguageVariation,
+    Page,
+    SavedPage,
+)
 from .paging import CollectionResponse, NextPage, Paging, PreviousPage
 from .requests import (
     AbTestCreateRequest,
@@ -48,6 +54,8 @@ __all__ = [
     "PageVersion",
     "Paging",
     "PreviousPage",
+    "SavedContentFolder",
+    "SavedPage",
     "ScheduleRequest",
     "SetLangPrimaryRequest",
     "StandardError",

@@ -7,7 +7,7 @@ from typing import Final
 
 from ._base import UNSET, Model, UnsetType
 
-__all__ = ["READ_ONLY_FOLDER_FIELDS", "ContentFolder"]
+__all__ = ["READ_ONLY_FOLDER_FIELDS", "ContentFolder", "SavedContentFolder"]
 
 
 class ContentFolder(Model):
@@ -20,6 +20,15 @@ class ContentFolder(Model):
     created: datetime | UnsetType | None = UNSET
     updated: datetime | UnsetType | None = UNSET
     deleted_at: datetime | UnsetType | None = UNSET
+
+
+class SavedContentFolder(ContentFolder, kw_only=True):
+    """A folder as HubSpot returned it: ``id``, ``created`` and ``updated`` are always set
+    (what the folder methods return; see :class:`~hubpages_async.models.SavedPage`)."""
+
+    id: str
+    created: datetime
+    updated: datetime
 
 
 READ_ONLY_FOLDER_FIELDS: Final[frozenset[str]] = frozenset(

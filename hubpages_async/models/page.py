@@ -12,6 +12,7 @@ __all__ = [
     "READ_ONLY_PAGE_FIELDS",
     "ContentLanguageVariation",
     "Page",
+    "SavedPage",
 ]
 
 Json = dict[str, Any]
@@ -122,6 +123,34 @@ class Page(Model):
         self.created_at = UNSET
         self.updated_at = UNSET
         self.published = UNSET
+
+
+# Typed as always set, but given a default: HubSpot may spell them createdAt/updatedAt,
+# which Page.__post_init__ folds in after decoding; SavedPage then refuses them missing.
+_FOLDED: Any = UNSET
+
+
+class SavedPage(Page, kw_only=True):
+    """A page as HubSpot returned it: ``id``, ``created`` and ``updated`` are always set.
+
+    What ``get``, ``list``, ``create``, ``update`` and the batch and bulk calls return,
+    so ``await hs.site_pages.get(page.id)`` type-checks without a cast. It is a
+    :class:`Page`, so it can be sent back (``update(page.id, page)``): read-only fields,
+    these three included, are never sent. To change a few fields, send a new
+    ``Page(name=...)``: a PATCH carries only the fields set on the object sent.
+    A response without one of the three fails to decode (``ResponseValidationError``).
+    """
+
+    id: str
+    created: datetime = _FOLDED
+    updated: datetime = _FOLDED
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not isinstance(self.created, datetime):
+            raise ValueError("Object missing required field `created`")
+        if not isinstance(self.updated, datetime):
+            raise ValueError("Object missing required field `updated`")
 
 
 #: Fields the server sets; the client strips them from create and update bodies.

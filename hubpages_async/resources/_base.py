@@ -1,10 +1,10 @@
-"""What page and folder resources share: paths, input checks and bulk delegations."""
+"""What page and folder resources share: paths, input checks, the shared operations."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
 from urllib.parse import quote
 
 import msgspec
@@ -12,10 +12,10 @@ import msgspec
 from .. import errors
 from ..models import UNSET, BatchInput, BatchResponse, CollectionResponse
 from ..pagination import AsyncPager, list_params
+from ._bulk import BulkMethods
 
 if TYPE_CHECKING:
     from .._core import Core
-    from ..bulk import BatchReport
 
 __all__ = [
     "Resource",
@@ -28,7 +28,12 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=msgspec.Struct)
+S = TypeVar("S", bound=msgspec.Struct)
 V = TypeVar("V", bound=msgspec.Struct)
+
+#: Wire names of the fields a returned object always carries (``SavedPage``...): added to
+#: any ``properties`` selection, so a selection still decodes into the saved model.
+ALWAYS_RETURNED: Final = ("id", "created", "updated")
 
 
 def id_segment(value: str | int, *, field: str) -> str:
@@ -57,9 +62,15 @@ def aware(value: datetime, *, field: str) -> datetime:
 
 
 def as_model(obj: object, model: type[M], *, field: str) -> M:
-    """Accept the model itself or a mapping in HubSpot's camelCase wire names."""
+    """Accept the model itself or a mapping in HubSpot's camelCase wire names.
+
+    An object the server returned (``SavedPage``, a subclass) becomes a plain ``model``,
+    so what is sent is an input model, whose fields may all be unset.
+    """
     if isinstance(obj, model):
-        return obj
+        if type(obj) is model:
+            return obj
+        return model(**msgspec.structs.asdict(obj))
     if isinstance(obj, Mapping):
         try:
             return msgspec.convert(obj, model)
@@ -74,12 +85,20 @@ def strip_fields(obj: M, fields: Iterable[str]) -> M:
     return msgspec.structs.replace(obj, **changes) if changes else obj
 
 
+def with_returned(properties: str | Sequence[str] | None) -> list[str] | None:
+    """A ``properties`` selection plus the fields a returned object always carries."""
+    if properties is None:
+        return None
+    names = [properties] if isinstance(properties, str) else list(properties)
+    return names + [f for f in ALWAYS_RETURNED if f not in names]
+
+
 def archived_param(value: bool | None) -> list[tuple[str, str]]:
     """The ``archived`` query parameter, when given."""
     return [] if value is None else [("archived", "true" if value else "false")]
 
 
-class Resource(Generic[M, V]):
+class Resource(BulkMethods[M, S], Generic[M, S, V]):
     """One collection of the API (``site-pages``, ``landing-pages``, folders).
 
     The operations pages and folders share are written once here, as private
@@ -87,8 +106,11 @@ class Resource(Generic[M, V]):
     for their arguments (``page_id``, ``folder_id``) and their own docstrings.
     """
 
-    #: The object model, its revision model and the fields create/update never send.
-    model: type[M]
+    #: What callers send (``Page``: every field optional, only set fields are sent),
+    #: what HubSpot returns (``SavedPage``: ``id``/``created``/``updated`` always set),
+    #: the revision model and the fields create/update never send.
+    input_model: type[M]
+    model: type[S]
     version_model: type[V]
     read_only: frozenset[str]
     id_field: str = "object_id"
@@ -111,7 +133,7 @@ class Resource(Generic[M, V]):
         return "/".join((self.path, id_segment(object_id, field=self.id_field), *rest))
 
     def _writable(self, obj: object, *, field: str, keep_id: bool = False) -> M:
-        model = as_model(obj, self.model, field=field)
+        model = as_model(obj, self.input_model, field=field)
         if keep_id:
             object_id = getattr(model, "id", None)
             if not isinstance(object_id, str) or not object_id:
@@ -137,31 +159,33 @@ class Resource(Generic[M, V]):
         properties: str | Sequence[str] | None,
         archived: bool | None,
         dates: Mapping[str, datetime | None],
-        filters: Mapping[str, Any],
-    ) -> AsyncPager[M]:
+        filters: Mapping[str, object],
+        filterable: Collection[str] | None = None,
+    ) -> AsyncPager[S]:
         params = list_params(
             limit=limit,
             sort=sort,
-            properties=properties,
+            properties=with_returned(properties),
             archived=archived,
             dates=dates,
             filters=filters,
+            filterable=filterable,
         )
         return self._pager(self.path, params, self._list_type, after)
 
     async def _get(
         self, object_id: str, archived: bool | None, properties: str | Sequence[str] | None
-    ) -> M:
-        params = list_params(archived=archived, properties=properties)
-        result: M = await self._core.request(
+    ) -> S:
+        params = list_params(archived=archived, properties=with_returned(properties))
+        result: S = await self._core.request(
             "GET", self._item(object_id), params=params, response_type=self.model
         )
         return result
 
-    async def _create(self, obj: object, *, field: str) -> M:
-        model = as_model(obj, self.model, field=field)
+    async def _create(self, obj: object, *, field: str) -> S:
+        model = as_model(obj, self.input_model, field=field)
         self.check_new(model, field=field)
-        result: M = await self._core.request(
+        result: S = await self._core.request(
             "POST",
             self.path,
             body=strip_fields(model, self.read_only),
@@ -172,9 +196,9 @@ class Resource(Generic[M, V]):
 
     async def _update(
         self, object_id: str, obj: object, archived: bool | None, *, field: str, draft: bool = False
-    ) -> M:
+    ) -> S:
         path = self._item(object_id, "draft") if draft else self._item(object_id)
-        result: M = await self._core.request(
+        result: S = await self._core.request(
             "PATCH",
             path,
             params=archived_param(archived),
@@ -186,23 +210,23 @@ class Resource(Generic[M, V]):
     async def _archive(self, object_id: str) -> None:
         await self._core.request("DELETE", self._item(object_id))
 
-    async def _batch_create(self, objs: Sequence[object], *, field: str) -> BatchResponse[M]:
+    async def _batch_create(self, objs: Sequence[object], *, field: str) -> BatchResponse[S]:
         inputs = []
         for i, obj in enumerate(objs):
-            model = as_model(obj, self.model, field=f"{field}[{i}]")
+            model = as_model(obj, self.input_model, field=f"{field}[{i}]")
             self.check_new(model, field=f"{field}[{i}]")
             inputs.append(strip_fields(model, self.read_only))
         return await self._batch("create", inputs, None, idempotent=False)
 
     async def _batch_update(
         self, objs: Sequence[object], archived: bool | None, *, field: str
-    ) -> BatchResponse[M]:
+    ) -> BatchResponse[S]:
         inputs = [
             self._writable(obj, field=f"{field}[{i}]", keep_id=True) for i, obj in enumerate(objs)
         ]
         return await self._batch("update", inputs, archived)
 
-    async def _batch_read(self, ids: Sequence[str], archived: bool | None) -> BatchResponse[M]:
+    async def _batch_read(self, ids: Sequence[str], archived: bool | None) -> BatchResponse[S]:
         inputs = [id_text(i, field=f"ids[{n}]") for n, i in enumerate(ids)]
         return await self._batch("read", inputs, archived)
 
@@ -214,8 +238,8 @@ class Resource(Generic[M, V]):
 
     async def _batch(
         self, action: str, inputs: list[Any], archived: bool | None, *, idempotent: bool = True
-    ) -> BatchResponse[M]:
-        result: BatchResponse[M] = await self._core.request(
+    ) -> BatchResponse[S]:
+        result: BatchResponse[S] = await self._core.request(
             "POST",
             f"{self.path}/batch/{action}",
             params=archived_param(archived),
@@ -244,61 +268,9 @@ class Resource(Generic[M, V]):
         result: V = await self._core.request("GET", path, response_type=self.version_model)
         return result
 
-    async def _restore_revision(self, object_id: str, revision_id: str, action: str) -> M:
+    async def _restore_revision(self, object_id: str, revision_id: str, action: str) -> S:
         path = self._revision(object_id, revision_id, action)
-        result: M = await self._core.request(
+        result: S = await self._core.request(
             "POST", path, response_type=self.model, idempotent=True
         )
         return result
-
-    # -- bulk layer (hubpages_async.batch / hubpages_async.export) ----------------------
-    # Imported on first use: the bulk modules build on the resources, not the reverse.
-
-    async def create_many(
-        self, inputs: Iterable[Any] | AsyncIterable[Any], **kwargs: Any
-    ) -> BatchReport[Any]:
-        """Create any number of objects in chunked batch requests, each exactly once
-        (see :func:`hubpages_async.batch.create_many` for ``chunk_size``, ``concurrency``,
-        ``journal``, ``key``, ``on_progress``)::
-
-            report = await hs.site_pages.create_many(pages, journal="import.sqlite")
-        """
-        from .. import bulk as batch
-
-        return await batch.create_many(self, inputs, **kwargs)
-
-    async def read_many(
-        self, ids: Iterable[str] | AsyncIterable[str], **kwargs: Any
-    ) -> BatchReport[Any]:
-        """Read any number of objects by id; see :func:`hubpages_async.batch.read_many`."""
-        from .. import bulk as batch
-
-        return await batch.read_many(self, ids, **kwargs)
-
-    async def update_many(
-        self, inputs: Iterable[Any] | AsyncIterable[Any], **kwargs: Any
-    ) -> BatchReport[Any]:
-        """Update any number of objects (each with ``id`` set); see
-        :func:`hubpages_async.batch.update_many`."""
-        from .. import bulk as batch
-
-        return await batch.update_many(self, inputs, **kwargs)
-
-    async def archive_many(
-        self, ids: Iterable[str] | AsyncIterable[str], **kwargs: Any
-    ) -> BatchReport[Any]:
-        """Delete any number of objects by id; see :func:`hubpages_async.batch.archive_many`."""
-        from .. import bulk as batch
-
-        return await batch.archive_many(self, ids, **kwargs)
-
-    def export(self, *, shards: int = 1, **list_kwargs: Any) -> AsyncIterator[M]:
-        """Every object matching the ``list`` filters, fetched over ``shards`` parallel
-        cursors (see :func:`hubpages_async.export.export`)::
-
-            async for page in hs.site_pages.export(shards=4, state__eq="DRAFT"):
-                ...
-        """
-        from .. import export
-
-        return export.export(self, shards=shards, **list_kwargs)

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Unpack
 
 from .. import errors
-from ..models import READ_ONLY_FOLDER_FIELDS, BatchResponse, ContentFolder, ContentFolderVersion
+from .._filters import FOLDER_FILTERABLE
+from ..models import (
+    READ_ONLY_FOLDER_FIELDS,
+    BatchResponse,
+    ContentFolder,
+    ContentFolderVersion,
+    SavedContentFolder,
+)
 from ..pagination import AsyncPager
+from ..params import FolderFilters, FolderListOptions
 from ._base import Resource
 
 __all__ = ["FoldersResource"]
 
 
-class FoldersResource(Resource[ContentFolder, ContentFolderVersion]):
+class FoldersResource(Resource[ContentFolder, SavedContentFolder, ContentFolderVersion]):
     """Landing-page folders: list, get, create, update, archive, batch, revisions::
 
     folder = await hs.landing_pages.folders.create(ContentFolder(name="Campaigns"))
     """
 
-    model = ContentFolder
+    input_model = ContentFolder
+    model = SavedContentFolder
     version_model = ContentFolderVersion
     read_only = READ_ONLY_FOLDER_FIELDS
     id_field = "folder_id"
@@ -44,9 +53,11 @@ class FoldersResource(Resource[ContentFolder, ContentFolderVersion]):
         updated_at: datetime | None = None,
         updated_after: datetime | None = None,
         updated_before: datetime | None = None,
-        **filters: Any,
-    ) -> AsyncPager[ContentFolder]:
-        """List folders (``GET /landing-pages/folders``); see ``PagesResource.list``."""
+        **filters: Unpack[FolderFilters],
+    ) -> AsyncPager[SavedContentFolder]:
+        """List folders (``GET /landing-pages/folders``); see ``PagesResource.list``.
+        Folders filter on ``id``, ``name`` and their dates
+        (:class:`~hubpages_async.params.FolderFilters`)."""
         dates = {
             "created_at": created_at,
             "created_after": created_after,
@@ -63,7 +74,16 @@ class FoldersResource(Resource[ContentFolder, ContentFolderVersion]):
             archived=archived,
             dates=dates,
             filters=filters,
+            filterable=FOLDER_FILTERABLE,
         )
+
+    def export(
+        self, *, shards: int = 1, **options: Unpack[FolderListOptions]
+    ) -> AsyncIterator[SavedContentFolder]:
+        """Every folder ``list(**options)`` matches (see ``PagesResource.export``)."""
+        from .. import export
+
+        return export.export(self, shards=shards, **options)
 
     async def get(
         self,
@@ -71,18 +91,18 @@ class FoldersResource(Resource[ContentFolder, ContentFolderVersion]):
         *,
         archived: bool | None = None,
         properties: str | Sequence[str] | None = None,
-    ) -> ContentFolder:
+    ) -> SavedContentFolder:
         """One folder by id (``GET /{id}``)."""
         return await self._get(folder_id, archived, properties)
 
-    async def create(self, folder: ContentFolder) -> ContentFolder:
+    async def create(self, folder: ContentFolder) -> SavedContentFolder:
         """Create a folder (``POST``). Not idempotent: an unknown outcome raises
         ``errors.OutcomeUnknownError`` instead of retrying."""
         return await self._create(folder, field="folder")
 
     async def update(
         self, folder_id: str, folder: ContentFolder, *, archived: bool | None = None
-    ) -> ContentFolder:
+    ) -> SavedContentFolder:
         """Sparse update (``PATCH /{id}``); read-only fields are not sent."""
         return await self._update(folder_id, folder, archived, field="folder")
 
@@ -90,19 +110,21 @@ class FoldersResource(Resource[ContentFolder, ContentFolderVersion]):
         """Delete a folder (``DELETE /{id}``)."""
         await self._archive(folder_id)
 
-    async def batch_create(self, folders: Sequence[ContentFolder]) -> BatchResponse[ContentFolder]:
+    async def batch_create(
+        self, folders: Sequence[ContentFolder]
+    ) -> BatchResponse[SavedContentFolder]:
         """Create several folders in one request (not idempotent)."""
         return await self._batch_create(folders, field="folders")
 
     async def batch_read(
         self, ids: Sequence[str], *, archived: bool | None = None
-    ) -> BatchResponse[ContentFolder]:
+    ) -> BatchResponse[SavedContentFolder]:
         """Read several folders in one request."""
         return await self._batch_read(ids, archived)
 
     async def batch_update(
         self, folders: Sequence[ContentFolder], *, archived: bool | None = None
-    ) -> BatchResponse[ContentFolder]:
+    ) -> BatchResponse[SavedContentFolder]:
         """Update several folders (each with ``id`` set) in one request."""
         return await self._batch_update(folders, archived, field="folders")
 
@@ -125,6 +147,6 @@ class FoldersResource(Resource[ContentFolder, ContentFolderVersion]):
         """One previous version of a folder."""
         return await self._get_revision(folder_id, revision_id)
 
-    async def restore_revision(self, folder_id: str, revision_id: str) -> ContentFolder:
+    async def restore_revision(self, folder_id: str, revision_id: str) -> SavedContentFolder:
         """Restore a previous version of a folder (``POST .../restore``)."""
         return await self._restore_revision(folder_id, revision_id, "restore")

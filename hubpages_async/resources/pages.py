@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 from .. import errors
 from ..models import (
@@ -19,12 +19,14 @@ from ..models import (
     LanguageCloneRequest,
     Page,
     PageVersion,
+    SavedPage,
     ScheduleRequest,
     SetLangPrimaryRequest,
     UpdateLanguagesRequest,
 )
 from ..models import UNSET as _UNSET
 from ..pagination import AsyncPager
+from ..params import PageFilters, PageListOptions
 from ._base import Resource, aware, id_text
 from .folders import FoldersResource
 
@@ -49,17 +51,20 @@ def check_new_page(page: Page, *, field: str = "page") -> None:
         )
 
 
-class PagesResource(Resource[Page, PageVersion]):
+class PagesResource(Resource[Page, SavedPage, PageVersion]):
     """``hs.site_pages`` and ``hs.landing_pages``: every page operation, one method each.
 
     Ids are strings. Inputs are :class:`~hubpages_async.models.Page` objects (or
     mappings with HubSpot's camelCase names); only the fields you set are sent, and
-    read-only fields (``id``, ``created``, ``url``...) are stripped::
+    read-only fields (``id``, ``created``, ``url``...) are stripped. What comes back is
+    a :class:`~hubpages_async.models.SavedPage`, whose ``id``, ``created`` and
+    ``updated`` are always set::
 
         page = await hs.site_pages.create(Page(name="Pricing", template_path="t/page.html"))
     """
 
-    model = Page
+    input_model = Page
+    model = SavedPage
     version_model = PageVersion
     read_only = READ_ONLY_PAGE_FIELDS
     id_field = "page_id"
@@ -84,14 +89,17 @@ class PagesResource(Resource[Page, PageVersion]):
         updated_at: datetime | None = None,
         updated_after: datetime | None = None,
         updated_before: datetime | None = None,
-        **filters: Any,
-    ) -> AsyncPager[Page]:
+        **filters: Unpack[PageFilters],
+    ) -> AsyncPager[SavedPage]:
         """List pages (``GET``): await it for one page, iterate it for every page.
 
-        ``filters`` use HubSpot's syntax with Python or HubSpot names, e.g.
-        ``name__icontains="pricing"``, ``publish_date__gt=datetime(...)``,
-        ``slug__in=["a", "b"]``, ``translated_from_id__is_null=True``; a filter HubSpot
-        does not support raises ``errors.ValidationError`` naming it, at once.
+        ``filters`` are HubSpot's ``property__operator`` filters (typed as
+        :class:`~hubpages_async.params.PageFilters`), e.g. ``state="DRAFT"`` (a bare
+        name is ``__eq``), ``name__icontains="pricing"``,
+        ``publish_date__gt=datetime(..., tzinfo=UTC)``, ``slug__in=["a", "b"]``,
+        ``translated_from_id__is_null=True``. A filter HubSpot does not support, or a
+        value it would refuse, raises ``errors.ValidationError`` naming it, at once.
+        ``properties`` selects fields; ``id``, ``created`` and ``updated`` always come.
         """
         dates = {
             "created_at": created_at,
@@ -111,7 +119,20 @@ class PagesResource(Resource[Page, PageVersion]):
             filters=filters,
         )
 
-    async def create(self, page: Page) -> Page:
+    def export(
+        self, *, shards: int = 1, **options: Unpack[PageListOptions]
+    ) -> AsyncIterator[SavedPage]:
+        """Every page ``list(**options)`` matches, fetched over ``shards`` parallel
+        cursors (see :func:`hubpages_async.export.export`)::
+
+            async for page in hs.site_pages.export(shards=4, state="DRAFT"):
+                ...
+        """
+        from .. import export
+
+        return export.export(self, shards=shards, **options)
+
+    async def create(self, page: Page) -> SavedPage:
         """Create a page (``POST``). Requires ``name`` and ``template_path``.
 
         Not idempotent: if the outcome is unknown (e.g. the connection dropped after
@@ -125,11 +146,11 @@ class PagesResource(Resource[Page, PageVersion]):
         *,
         archived: bool | None = None,
         properties: str | Sequence[str] | None = None,
-    ) -> Page:
+    ) -> SavedPage:
         """One page by id (``GET /{id}``)."""
         return await self._get(page_id, archived, properties)
 
-    async def update(self, page_id: str, page: Page, *, archived: bool | None = None) -> Page:
+    async def update(self, page_id: str, page: Page, *, archived: bool | None = None) -> SavedPage:
         """Sparse update of the live page (``PATCH /{id}``); read-only fields are not sent."""
         return await self._update(page_id, page, archived, field="page")
 
@@ -140,20 +161,20 @@ class PagesResource(Resource[Page, PageVersion]):
 
     # -- batch (one request each) -----------------------------------------------------
 
-    async def batch_create(self, pages: Sequence[Page]) -> BatchResponse[Page]:
+    async def batch_create(self, pages: Sequence[Page]) -> BatchResponse[SavedPage]:
         """Create several pages in ONE request (``POST /batch/create``); 207 on partial
         failure, with each error's ``context`` naming the failed input. Not idempotent."""
         return await self._batch_create(pages, field="pages")
 
     async def batch_read(
         self, ids: Sequence[str], *, archived: bool | None = None
-    ) -> BatchResponse[Page]:
+    ) -> BatchResponse[SavedPage]:
         """Read several pages in one request (``POST /batch/read``)."""
         return await self._batch_read(ids, archived)
 
     async def batch_update(
         self, pages: Sequence[Page], *, archived: bool | None = None
-    ) -> BatchResponse[Page]:
+    ) -> BatchResponse[SavedPage]:
         """Update several pages in one request (``POST /batch/update``); each needs ``id``."""
         return await self._batch_update(pages, archived, field="pages")
 
@@ -163,14 +184,14 @@ class PagesResource(Resource[Page, PageVersion]):
 
     # -- draft and publishing ---------------------------------------------------------
 
-    async def get_draft(self, page_id: str) -> Page:
+    async def get_draft(self, page_id: str) -> SavedPage:
         """The page's draft (``GET /{id}/draft``)."""
-        result: Page = await self._core.request(
-            "GET", self._item(page_id, "draft"), response_type=Page
+        result: SavedPage = await self._core.request(
+            "GET", self._item(page_id, "draft"), response_type=SavedPage
         )
         return result
 
-    async def update_draft(self, page_id: str, page: Page) -> Page:
+    async def update_draft(self, page_id: str, page: Page) -> SavedPage:
         """Update the draft (``PATCH /{id}/draft``). HubSpot replaces nested structures
         (``widgets``, ``layout_sections``...) whole: send their full definition."""
         return await self._update(page_id, page, None, field="page", draft=True)
@@ -191,14 +212,14 @@ class PagesResource(Resource[Page, PageVersion]):
         )
         await self._core.request("POST", f"{self.path}/schedule", body=body, idempotent=True)
 
-    async def clone(self, page_id: str, *, clone_name: str | None = None) -> Page:
+    async def clone(self, page_id: str, *, clone_name: str | None = None) -> SavedPage:
         """Copy a page (``POST /clone``). Not idempotent (see :meth:`create`)."""
         body = CloneRequest(
             id=id_text(page_id, field="page_id"),
             clone_name=clone_name if clone_name is not None else _UNSET,
         )
-        result: Page = await self._core.request(
-            "POST", f"{self.path}/clone", body=body, response_type=Page, idempotent=False
+        result: SavedPage = await self._core.request(
+            "POST", f"{self.path}/clone", body=body, response_type=SavedPage, idempotent=False
         )
         return result
 
@@ -219,27 +240,27 @@ class PagesResource(Resource[Page, PageVersion]):
         """One previous version (``GET /{id}/revisions/{revisionId}``)."""
         return await self._get_revision(page_id, revision_id)
 
-    async def restore_revision(self, page_id: str, revision_id: str) -> Page:
+    async def restore_revision(self, page_id: str, revision_id: str) -> SavedPage:
         """Make a previous version live (``POST .../revisions/{revisionId}/restore``)."""
         return await self._restore_revision(page_id, revision_id, "restore")
 
-    async def restore_revision_to_draft(self, page_id: str, revision_id: str) -> Page:
+    async def restore_revision_to_draft(self, page_id: str, revision_id: str) -> SavedPage:
         """Copy a previous version into the draft (``.../restore-to-draft``)."""
         return await self._restore_revision(page_id, revision_id, "restore-to-draft")
 
     # -- A/B tests ------------------------------------------------------------------------
 
-    async def create_ab_variation(self, content_id: str, variation_name: str) -> Page:
+    async def create_ab_variation(self, content_id: str, variation_name: str) -> SavedPage:
         """Start an A/B test with a new variation (``POST /ab-test/create-variation``).
         Not idempotent (see :meth:`create`)."""
         body = AbTestCreateRequest(
             content_id=id_text(content_id, field="content_id"), variation_name=variation_name
         )
-        result: Page = await self._core.request(
+        result: SavedPage = await self._core.request(
             "POST",
             f"{self.path}/ab-test/create-variation",
             body=body,
-            response_type=Page,
+            response_type=SavedPage,
             idempotent=False,
         )
         return result
@@ -269,7 +290,7 @@ class PagesResource(Resource[Page, PageVersion]):
         language: str | None = None,
         primary_language: str | None = None,
         use_published: bool | None = None,
-    ) -> Page:
+    ) -> SavedPage:
         """Clone a page into another language (``POST
         /multi-language/create-language-variation``). Not idempotent."""
         body = LanguageCloneRequest(
@@ -278,11 +299,11 @@ class PagesResource(Resource[Page, PageVersion]):
             primary_language=_UNSET if primary_language is None else primary_language,
             use_published=_UNSET if use_published is None else use_published,
         )
-        result: Page = await self._core.request(
+        result: SavedPage = await self._core.request(
             "POST",
             f"{self.path}/multi-language/create-language-variation",
             body=body,
-            response_type=Page,
+            response_type=SavedPage,
             idempotent=False,
         )
         return result

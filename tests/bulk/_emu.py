@@ -21,12 +21,13 @@ def fast_client(emu: Emulator, **kwargs: Any) -> HubPages:
     """A client for tests: no practical rate limit (a 429 with no hint pauses one 0.2 s
     window, not 10 s), small retry backoff, a retry budget that cannot run dry."""
     options: dict[str, Any] = {
+        "base_url": emu.url,
         "rate_limit": RateLimit(requests=10_000, per_seconds=0.2, margin=0.0),
         "retry": RetryPolicy(base_delay=0.005, max_delay=0.02, budget=1_000_000),
         "max_concurrency": 8,
     }
     options.update(kwargs)
-    return HubPages(TOKEN, base_url=emu.url, **options)
+    return HubPages(TOKEN, **options)
 
 
 def page_inputs(n: int, *, start: int = 0, slugs: bool = True) -> Iterator[Page]:

@@ -35,6 +35,7 @@ SHELL: list[str] = re.findall(r"```sh\n(.*?)```", TEXT, flags=re.S)
 #: A marker found in exactly one Python block, for every block the tests run.
 MARKERS = {
     "quick start": 'name="Pricing", template_path',
+    "types": 'name="Typed", template_path',
     "bulk updates": "update_many(",
     "web app": "web.run_app",
     "migration": "sandbox-to-production.journal",
@@ -85,7 +86,8 @@ async def _run(script: Path, env: dict[str, str], *args: str) -> tuple[int, str,
 
 
 def _save(tmp_path: Path, name: str) -> Path:
-    script = tmp_path / f"{name.replace(' ', '_')}.py"
+    # A prefix: a script named after a stdlib module (types.py) would shadow it.
+    script = tmp_path / f"example_{name.replace(' ', '_')}.py"
     script.write_text(_block(MARKERS[name]))
     return script
 
@@ -98,6 +100,10 @@ async def test_library_examples_as_written(
     assert code == 0, err
     assert out.startswith("created ")
     assert any(p.name == "Pricing" for p in emu.store.pages("site-pages", portal=1))
+
+    code, out, err = await _run(_save(tmp_path, "types"), env)
+    assert code == 0, err
+    assert "(did you mean 'name'?)" in out, out
 
     marketing = [
         p

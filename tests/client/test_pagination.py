@@ -37,7 +37,7 @@ def test_filters_snake_or_camel_synonyms_and_values() -> None:
             "slug__in": ["a", "b", "c"],
             "id__not_in": ("1", "2"),
             "state__neq": "DRAFT",
-            "name__ilike": "x",
+            "slug__ilike": "x",
             "folder_id__null": True,
             "translated_from_id__not_null": None,
             "language__in": {"fr", "de"},
@@ -52,7 +52,7 @@ def test_filters_snake_or_camel_synonyms_and_values() -> None:
         ("slug__in", "a,b,c"),
         ("id__nin", "1,2"),
         ("state__ne", "DRAFT"),
-        ("name__icontains", "x"),
+        ("slug__icontains", "x"),
         ("folderId__is_null", ""),
         ("translatedFromId__not_null", ""),
         ("language__in", "de,fr"),
@@ -66,7 +66,15 @@ def test_filters_snake_or_camel_synonyms_and_values() -> None:
     [
         ("colour__eq", "red", ["colour"]),
         ("name__gt", "x", ["name", "gt"]),
-        ("name", "x", ["name"]),
+        ("language", "en", ["language", "eq"]),
+        ("nmae__eq", "x", ["did you mean 'name'"]),
+        ("created__gt", datetime(2024, 1, 1, tzinfo=UTC), ["did you mean 'createdAt'"]),
+        ("publish_dat__gt", datetime(2024, 1, 1, tzinfo=UTC), ["did you mean 'publish_date'"]),
+        ("name__icontain", "x", ["did you mean 'icontains'"]),
+        ("publish_date__gt", "yesterday", ["'yesterday'", "ISO 8601"]),
+        ("publish_date__gt", True, ["bool"]),
+        ("name__eq", ["a", "b"], ["name__in"]),
+        ("slug__in", [], ["at least one"]),
         ("current_state__eq", "DRAFT", ["currentState"]),
         ("name__frobnicate", "x", ["frobnicate"]),
         ("publish_date__gt", datetime(2024, 1, 1), ["timezone"]),
@@ -81,6 +89,24 @@ def test_bad_filters_name_the_parameter(key: str, value: object, words: list[str
     assert info.value.field == key
     for word in words:
         assert word in str(info.value)
+
+
+def test_a_bare_name_is_equality_and_a_filter_is_given_once() -> None:
+    # The CLI's ``--filter state=DRAFT`` and ``list(state="DRAFT")`` mean the same.
+    assert encode_filters({"state": "DRAFT", "publish_date": "2024-05-01"}) == [
+        ("state__eq", "DRAFT"),
+        ("publishDate__eq", "2024-05-01T00:00:00.000Z"),
+    ]
+    with pytest.raises(errors.ValidationError, match="repeats the filter name__icontains"):
+        encode_filters({"name__icontains": "a", "name__ilike": "b"})
+
+
+def test_folder_filters_are_the_folder_subset() -> None:
+    assert encode_filters({"name__icontains": "x"}, properties={"name"}) == [
+        ("name__icontains", "x")
+    ]
+    with pytest.raises(errors.ValidationError, match="slug__eq"):
+        encode_filters({"slug__eq": "x"}, properties={"name"})
 
 
 def test_encode_value_odds_and_ends() -> None:

@@ -68,7 +68,7 @@ async def test_other_checks(hs: HubPages) -> None:
 
 def test_list_filters_fail_at_call_time_not_at_await(hs: HubPages) -> None:
     with pytest.raises(errors.ValidationError) as info:
-        hs.site_pages.list(colour__eq="red")
+        hs.site_pages.list(colour__eq="red")  # type: ignore[call-arg]
     assert info.value.field == "colour__eq"
     with pytest.raises(errors.ValidationError):
         hs.landing_pages.folders.list(limit=0)

@@ -6,19 +6,13 @@ import argparse
 import json
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any, Final
 
 import msgspec
 
-from hubpages_async._filters import (
-    DATE_PROPERTIES,
-    VALUELESS_OPERATORS,
-    FilterError,
-    check_filter,
-    split_filter_key,
-)
-from hubpages_async.pagination import camel
+from hubpages_async import errors
+from hubpages_async._filter_values import validate_filters
+from hubpages_async._filters import FOLDER_FILTERABLE
 
 from .._connect import Portal, open_portal, stats_of
 from .._console import UsageError, note
@@ -28,46 +22,29 @@ from .._progress import NullProgress, make_progress
 __all__ = ["parse_filters", "run"]
 
 _ENCODER: Final = msgspec.json.Encoder()
-_LIST_OPERATORS: Final = frozenset({"in", "nin", "not_in"})
 
 
-def parse_filters(specs: list[str]) -> dict[str, Any]:
+def parse_filters(specs: list[str], *, kind: str = "site-pages") -> dict[str, Any]:
     """``["name__icontains=x", "state=DRAFT"]`` -> keyword filters for ``list``/``export``.
 
-    Checked here against HubSpot's filter table, so a typo is a usage error before any
-    request. A bare ``prop=value`` means equality, as in HubSpot's query string; values
-    of ``__in``/``__nin`` are comma-separated; dates are ISO 8601 (UTC unless an offset
-    is given).
+    Checked here, by the validator ``list`` itself uses, so a typo is a usage error
+    (with a did-you-mean) before any request. A bare ``prop=value`` means equality, as
+    in HubSpot's query string; values of ``__in``/``__nin`` are comma-separated; dates
+    are ISO 8601 (UTC unless an offset is given).
     """
-    filters: dict[str, Any] = {}
+    raw: dict[str, str] = {}
     for spec in specs:
         key, sep, value = spec.partition("=")
         if not sep or not key:
             raise UsageError(f"--filter {spec!r}: expected PROPERTY__OPERATOR=VALUE")
-        if "__" in key:
-            prop, op = split_filter_key(key)
-        else:
-            prop, op = key, "eq"
-        prop = camel(prop)
+        raw[key] = value
+    properties = FOLDER_FILTERABLE if kind == "folders" else None
+    filters: dict[str, Any] = {}
+    for key, value in raw.items():
         try:
-            canonical = check_filter(prop, op)
-        except FilterError as exc:
-            raise UsageError(f"--filter {spec!r}: {exc}") from None
-        converted: Any = value
-        if canonical in _LIST_OPERATORS:
-            converted = [v for v in value.split(",") if v]
-        elif canonical in VALUELESS_OPERATORS:
-            converted = True
-        elif prop in DATE_PROPERTIES:
-            try:
-                converted = datetime.fromisoformat(value)
-                if converted.tzinfo is None:  # a bare date or time means UTC, as HubSpot stores
-                    converted = converted.replace(tzinfo=UTC)
-            except ValueError:
-                raise UsageError(
-                    f"--filter {spec!r}: {value!r} is not an ISO 8601 date (2024-05-01T00:00:00Z)"
-                ) from None
-        filters[f"{prop}__{op}"] = converted
+            filters.update(validate_filters({key: value}, properties=properties))
+        except errors.ValidationError as exc:
+            raise UsageError(f"--filter {key}={value}: {exc.problem}") from None
     return filters
 
 
@@ -99,7 +76,7 @@ def _source(
 
 async def run(args: argparse.Namespace) -> int:
     """Write the export; the output file appears only once it is complete."""
-    filters = parse_filters(args.filter)
+    filters = parse_filters(args.filter, kind=args.kind)
     if args.output != "-":
         args.interrupt_note = f"{args.output} was left as it was (nothing partial written)"
     started = time.monotonic()

@@ -1,9 +1,12 @@
 """``hubpages import``: validate a JSONL file, then create (or update) its records in batches.
 
 Two passes over the file: the first validates every line and sends nothing if any is
-bad (exit 2); the second streams records into the bulk job. The bulk layer's journal,
-by default next to the input, records each line as it completes, so rerunning the same
-command after a crash or Ctrl-C skips what is done and creates nothing twice.
+bad (exit 2); the second streams records into the bulk job, checking each line against
+the first pass, so a file changed meanwhile stops the import at the first changed line
+(exit 2) before that line is sent. The bulk layer's journal, by default next to the
+input, records each input by its content as it completes, so rerunning the same command
+after a crash or Ctrl-C, even over a file with lines added, removed or reordered, skips
+what is done and creates nothing twice.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from .._connect import Portal, open_portal, preflight, stats_of
 from .._console import UsageError, error, note, resume_command
-from .._input import Kind, Record, iter_records, raw_lines, validate_file
+from .._input import InputWatch, Kind, Record, iter_records, raw_lines, validate_file
 from .._output import Reject, write_rejects
 from .._progress import BulkCounter, Progress, make_progress
 
@@ -39,13 +43,16 @@ class _Tally:
     rejects: list[Reject] = field(default_factory=list)
 
 
-def _select(path: Path, kind: Kind, *, with_id: bool | None, lines: array[int]) -> Iterator[Record]:
+def _select(
+    path: Path, kind: Kind, watch: InputWatch, *, with_id: bool | None, lines: array[int]
+) -> Iterator[Record]:
     """Records of the file (all, or only those with/without an id), noting their lines.
 
     ``lines[i]`` becomes the line number of the ``i``-th record yielded: the bulk
-    report names inputs by index, the rejects file by line.
+    report names inputs by index, the rejects file by line. Ends early, with
+    ``watch.problem`` set, at the first line that differs from the validated one.
     """
-    for number, record in iter_records(path, kind):
+    for number, record in iter_records(path, kind, watch):
         has_id = isinstance(record.id, str) and bool(record.id)
         if with_id is None or has_id == with_id:
             lines.append(number)
@@ -60,6 +67,7 @@ async def _job(
     with_id: bool | None,
     progress: Progress,
     tally: _Tally,
+    watch: InputWatch,
 ) -> None:
     """Run one bulk job (create or update) over the selected records."""
     from hubpages_async.journal import Journal
@@ -68,14 +76,15 @@ async def _job(
     lines: array[int] = array("L")
     journal = None
     if args.journal_path is not None:
-        # The default journal key is the input's position in the selected stream, which
-        # the same file and flags reproduce exactly on a rerun; the job name carries the
-        # portal, so importing the same file into another portal starts afresh.
+        # The bulk layer names each input by its content (and its occurrence among
+        # identical lines), so a rerun over an edited file still matches what is done;
+        # the job name carries the portal, so importing into another portal starts afresh.
         job = f"import-{args.kind}-{operation}@{portal.identity}"
         journal = Journal(args.journal_path, job=job)
-    method = resource.create_many if operation == "create" else resource.update_many
+    # ``kind`` picks both the resource and the record type, which mypy cannot pair up.
+    method: Any = resource.create_many if operation == "create" else resource.update_many
     report = await method(
-        _select(path, args.kind, with_id=with_id, lines=lines),
+        _select(path, args.kind, watch, with_id=with_id, lines=lines),
         chunk_size=args.chunk_size,
         concurrency=args.concurrency,
         on_progress=BulkCounter(progress),
@@ -100,18 +109,17 @@ async def _job(
         )
 
 
-def _attach_inputs(path: Path, rejects: list[Reject]) -> list[Reject]:
-    """Put each rejected line's original JSON in its reject (a third, filtered pass)."""
+def _attach_inputs(path: Path, rejects: list[Reject], watch: InputWatch) -> list[Reject]:
+    """Put each rejected line's original JSON in its reject (a third, filtered pass); a
+    line changed since validation keeps ``input: null`` rather than another record."""
     by_line = {r.line: r for r in rejects}
-    out: list[Reject] = []
-    for number, raw in raw_lines(path, set(by_line)):
-        r = by_line[number]
-        out.append(
-            Reject(
+    for number, raw in raw_lines(path, set(by_line), watch):
+        if raw is not None:
+            r = by_line[number]
+            by_line[number] = Reject(
                 r.line, r.category, r.message, msgspec.json.decode(raw), r.status, r.correlation_id
             )
-        )
-    return out
+    return [by_line[r.line] for r in rejects]
 
 
 def _default_beside(path: Path, suffix: str) -> Path:
@@ -144,6 +152,7 @@ async def run(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     tally = _Tally()
+    watch = InputWatch(summary.lines)
     async with open_portal(args, concurrency=args.concurrency) as portal:
         if portal.identity is None and args.journal_path is not None:
             note(args, "no journal: the embedded emulator's pages end with this command")
@@ -163,12 +172,14 @@ async def run(args: argparse.Namespace) -> int:
             for operation, with_id, total in plan:
                 progress.start(operation, total)
                 try:
-                    await _job(portal, args, path, operation, with_id, progress, tally)
+                    await _job(portal, args, path, operation, with_id, progress, tally, watch)
                 except sqlite3.Error as exc:  # e.g. the input's directory is read-only
                     raise UsageError(
                         f"journal {args.journal_path}: {exc}; pass --journal PATH somewhere "
                         "writable, or --no-journal"
                     ) from exc
+                if watch.problem is not None:
+                    break  # the file changed: the next job would read it again
         finally:
             progress.close()
         stats = stats_of(portal.hs)
@@ -176,7 +187,7 @@ async def run(args: argparse.Namespace) -> int:
     seconds = time.monotonic() - started
     failed = len(tally.rejects)
     if failed:
-        write_rejects(rejects_path, _attach_inputs(path, tally.rejects))
+        write_rejects(rejects_path, _attach_inputs(path, tally.rejects, watch))
     elif rejects_path.exists():
         # A clean rerun: the old rejects no longer describe this file's state.
         rejects_path.unlink()
@@ -194,6 +205,7 @@ async def run(args: argparse.Namespace) -> int:
         "requests": int(stats["requests"]),
         "retries": int(stats["retries"]),
         "rateLimited": int(stats["rate_limited"]),
+        "stopped": watch.problem,
     }
     print(json.dumps(result))
     note(
@@ -201,6 +213,15 @@ async def run(args: argparse.Namespace) -> int:
         f"{tally.created} created, {tally.updated} updated, {tally.skipped} already done "
         f"(journal), {failed} failed, in {seconds:.1f}s",
     )
+    if watch.problem is not None:
+        raise UsageError(
+            f"{path}: {watch.problem}; the import stopped there, before sending that line. "
+            f"{tally.created + tally.updated} records before it were sent (see the summary). "
+            "Check the file and run the same command again: the journal skips what is done."
+            if args.journal_path
+            else f"{path}: {watch.problem}; the import stopped there, before sending that "
+            "line. Check the file and run the command again."
+        )
     if failed:
         error(
             f"{failed} of {summary.records} inputs failed; their line numbers and HubSpot's "
