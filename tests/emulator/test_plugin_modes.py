@@ -8,6 +8,7 @@ module also goes through ``mypy --strict``: the factory's keywords are type-chec
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def _project(root: Path, mode: str) -> list[str]:
 async def test_fixtures_in_a_user_project(mode: str, tmp_path: Path) -> None:
     if mode.startswith("asyncio"):
         # In the test dependency group for this test only: a missing one fails, never skips.
-        import pytest_asyncio  # noqa: F401
+        assert importlib.util.find_spec("pytest_asyncio"), "pytest-asyncio is not installed"
 
     options = _project(tmp_path, mode)
     done = await anyio.run_process(
