@@ -1,12 +1,14 @@
-"""Developer sessions: ``nox -s tests lint typecheck`` is what CI runs; ``bench`` and
+"""Developer sessions: ``nox -s tests lint typecheck docs`` is what CI runs; ``bench`` and
 ``contract`` are the longer runs. Each session installs from the dependency groups in
 pyproject.toml, so nothing has to be installed by hand."""
 
 from __future__ import annotations
 
+import shutil
+
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "venv"
 
@@ -23,7 +25,13 @@ def _install(session: nox.Session, *groups: str, package: bool = True) -> None:
         session.install(*requirements)
 
 
-@nox.session
+#: The interpreters pyproject.toml claims; ``tests`` runs on each one installed here
+#: (``nox -s tests-3.13`` for one). With pyenv, ``PYENV_VERSION=3.11.7:3.12.1:3.13.0``
+#: puts them all on PATH.
+PYTHONS = [v for v in ("3.11", "3.12", "3.13") if shutil.which(f"python{v}")] or None
+
+
+@nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The test suite, against the embedded emulator on 127.0.0.1."""
     _install(session, "test")
@@ -59,3 +67,10 @@ def bench(session: nox.Session) -> None:
     """Benchmarks side by side with HubSpot's SDKs and the bare floor."""
     _install(session, "bench")
     session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The API reference from the docstrings (mkdocs + mkdocstrings), warnings as errors."""
+    _install(session, "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from . import errors, models, recipes
 from ._client import HubPages
 from ._config import ClientConfig
@@ -17,6 +19,7 @@ from ._core import ClientStats
 from ._retry import RetryPolicy
 from ._sansio import RateLimitInfo
 from ._throttle import Limiter, RateLimit, SlidingWindowLimiter, SteadyLimiter
+from ._version import __version__
 from .bulk import BatchProgress, BatchReport, Failed, PollPolicy, Succeeded
 from .bulk.journal import Journal
 from .models import (
@@ -31,7 +34,9 @@ from .models import (
 from .pagination import AsyncPager
 from .resources import FoldersResource, LandingPagesResource, PagesResource
 
-__version__ = "0.1.0"
+# A library logs; the application decides where it goes (and without a handler of its
+# own, Python would print warnings to stderr through its last-resort handler).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "AsyncPager",

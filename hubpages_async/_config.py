@@ -7,27 +7,42 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import platform
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
+import aiohttp
+
 from . import errors
 from ._retry import RetryPolicy
 from ._throttle import RateLimit
+from ._version import __version__
 
 __all__ = [
     "API_PREFIXES",
+    "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "TOKEN_ENV",
+    "USER_AGENT",
     "ClientConfig",
     "normalize_api",
     "normalize_base_url",
+    "normalize_proxy",
+    "normalize_timeout",
     "normalize_token",
 ]
 
 DEFAULT_BASE_URL: Final = "https://api.hubapi.com"
 TOKEN_ENV: Final = "HUBSPOT_ACCESS_TOKEN"
+#: Read when no ``base_url`` is given, e.g. to point examples at ``hubpages emulator``.
+BASE_URL_ENV: Final = "HUBSPOT_BASE_URL"
+#: Sent with every request, so the library shows up by name in HubSpot's logs and proxies.
+USER_AGENT: Final = (
+    f"hubpages-async/{__version__} (python/{platform.python_version()}; "
+    f"aiohttp/{aiohttp.__version__})"
+)
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_CONCURRENCY: Final = 10
 #: The largest answer read, after decompression (a 100-page list with full layouts is a
@@ -80,6 +95,16 @@ def normalize_base_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
 
 
+def normalize_proxy(proxy: str) -> str:
+    """Validate a proxy URL (``http://[user:password@]host:port``, as aiohttp takes it)."""
+    parts = urlsplit(proxy.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise errors.ValidationError(
+            "proxy", "must be an http:// or https:// URL with a host, e.g. http://proxy:3128"
+        )
+    return proxy.strip()
+
+
 def normalize_api(api: str) -> str:
     """``"v3"`` -> ``"cms/v3/pages"``, ``"2026-03"`` -> ``"cms/pages/2026-03"``."""
     try:
@@ -88,6 +113,15 @@ def normalize_api(api: str) -> str:
         raise errors.ValidationError(
             "api", f"unknown API version {api!r}; one of {sorted(API_PREFIXES)}"
         ) from None
+
+
+def normalize_timeout(timeout: float) -> float:
+    """A positive number of seconds, as a float."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise errors.ValidationError(
+            "timeout", f"must be a positive number of seconds ({timeout!r})"
+        )
+    return float(timeout)
 
 
 def normalize_token(token: str) -> str:
@@ -116,13 +150,17 @@ class ClientConfig:
     max_concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = DEFAULT_TIMEOUT
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    #: An explicit proxy URL (may carry credentials, so it stays out of ``repr``).
+    proxy: str | None = field(default=None, repr=False)
+    #: Take the proxy from ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` when ``proxy`` is None.
+    trust_env: bool = True
 
     @classmethod
     def build(
         cls,
         *,
         token: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         api: str = "v3",
         token_provider: TokenProvider | None = None,
         rate_limit: RateLimit | None = None,
@@ -130,8 +168,16 @@ class ClientConfig:
         max_concurrency: int = DEFAULT_CONCURRENCY,
         timeout: float = DEFAULT_TIMEOUT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        proxy: str | None = None,
+        trust_env: bool = True,
     ) -> ClientConfig:
-        """Normalise and validate the constructor arguments of ``HubPages``."""
+        """Normalise and validate the constructor arguments of ``HubPages``.
+
+        ``token`` falls back to ``HUBSPOT_ACCESS_TOKEN``, ``base_url`` to
+        ``HUBSPOT_BASE_URL`` and then to HubSpot's own API root.
+        """
+        if base_url is None:
+            base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         if token is None and token_provider is None:
             token = os.environ.get(TOKEN_ENV) or None
         if token is None and token_provider is None:
@@ -140,8 +186,6 @@ class ClientConfig:
             )
         if max_concurrency < 1:
             raise errors.ValidationError("max_concurrency", "must be at least 1")
-        if not timeout > 0:
-            raise errors.ValidationError("timeout", "must be positive")
         if max_response_bytes < 1:
             raise errors.ValidationError("max_response_bytes", "must be at least 1")
         return cls(
@@ -152,7 +196,9 @@ class ClientConfig:
             rate_limit=rate_limit or RateLimit(),
             retry=retry or RetryPolicy(),
             max_concurrency=max_concurrency,
-            timeout=float(timeout),
+            timeout=normalize_timeout(timeout),
+            proxy=normalize_proxy(proxy) if proxy is not None else None,
+            trust_env=bool(trust_env),
             max_response_bytes=max_response_bytes,
         )
 

@@ -6,6 +6,8 @@ Every resource method ends up in :meth:`Core.request`. The pure decisions live i
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 import random
 import time
@@ -19,11 +21,11 @@ import aiohttp
 import anyio
 
 from . import errors
-from ._config import ClientConfig, normalize_token
-from ._retry import RetryBudget, decide
+from ._config import USER_AGENT, ClientConfig, normalize_timeout, normalize_token
+from ._retry import RetryBudget, RetryPolicy, decide
 from ._sansio import RateLimitInfo, decipher, encode
 from ._throttle import Limiter, SlidingWindowLimiter
-from ._transport import RawResponse, Transport
+from ._transport import RawResponse, Transport, client_timeout
 
 __all__ = ["ClientStats", "Core"]
 
@@ -62,8 +64,21 @@ class ClientStats:
     throttle_sleep_until: float | None = None
 
 
+@dataclass(slots=True)
+class _OpenState:
+    """What exists only while the client is open, shared with every ``with_options`` view."""
+
+    token: str | None = None
+    token_lock: anyio.Lock | None = None
+    capacity: anyio.CapacityLimiter | None = None
+
+
 class Core:
-    """Shared by every resource of one client: session, limiter, budget, token, stats."""
+    """Shared by every resource of one client: session, limiter, budget, token, stats.
+
+    :meth:`with_options` makes a view with its own timeout and retry policy that shares
+    everything else (session, limiter, concurrency, retry budget, token, stats).
+    """
 
     def __init__(
         self,
@@ -80,7 +95,10 @@ class Core:
             trace_configs=trace_configs,
             max_connections=config.max_concurrency,
             max_response_bytes=config.max_response_bytes,
+            proxy=config.proxy,
+            trust_env=config.trust_env,
         )
+        self._timeout = client_timeout(config.timeout)
         self.limiter: Limiter = limiter or SlidingWindowLimiter(
             config.rate_limit, sleep=self._throttle_sleep
         )
@@ -89,17 +107,29 @@ class Core:
         #: Hooks for tests: the backoff sleep and the jitter source.
         self.sleep: Callable[[float], Awaitable[None]] = anyio.sleep
         self.rng: Callable[[], float] = random.random
-        self._token = config.token
-        self._token_lock: anyio.Lock | None = None
-        self._capacity: anyio.CapacityLimiter | None = None
+        self._state = _OpenState(token=config.token)
         base = urlsplit(config.base_url)
         self._origin = (base.scheme, base.netloc)
 
     async def open(self, stack: AsyncExitStack) -> None:
         """Open the session; the concurrency limiter and lock need the running loop."""
-        self._capacity = anyio.CapacityLimiter(self.config.max_concurrency)
-        self._token_lock = anyio.Lock()
-        await self.transport.open(stack)
+        self._state.capacity = anyio.CapacityLimiter(self.config.max_concurrency)
+        self._state.token_lock = anyio.Lock()
+        await self.transport.open(stack, self.config.base_url)
+
+    def with_options(
+        self, *, timeout: float | None = None, retry: RetryPolicy | None = None
+    ) -> Core:
+        """A view of this core with another timeout and/or retry policy."""
+        changes: dict[str, Any] = {}
+        if timeout is not None:
+            changes["timeout"] = normalize_timeout(timeout)
+        if retry is not None:
+            changes["retry"] = retry
+        view = copy.copy(self)  # shares transport, limiter, budget, stats and _state
+        view.config = dataclasses.replace(self.config, **changes)
+        view._timeout = client_timeout(view.config.timeout)
+        return view
 
     async def _throttle_sleep(self, seconds: float) -> None:
         """The default limiter's sleep, recorded in the stats while it lasts."""
@@ -136,24 +166,26 @@ class Core:
     # -- token -----------------------------------------------------------------------
 
     async def _current_token(self) -> str:
-        if self._token is not None:
-            return self._token
+        state = self._state
+        if state.token is not None:
+            return state.token
         provider = self.config.token_provider
-        if provider is None or self._token_lock is None:
+        if provider is None or state.token_lock is None:
             raise errors.ClientStateError("the client is not open; use `async with HubPages(...)`")
-        async with self._token_lock:
-            if self._token is None:
-                self._token = normalize_token(await provider())
-            return self._token
+        async with state.token_lock:
+            if state.token is None:
+                state.token = normalize_token(await provider())
+            return state.token
 
     async def _refresh_token(self, stale: str) -> bool:
         """Ask the provider again after a 401; False when there is no provider."""
         provider = self.config.token_provider
-        if provider is None or self._token_lock is None:
+        state = self._state
+        if provider is None or state.token_lock is None:
             return False
-        async with self._token_lock:
-            if self._token == stale:  # else another request already refreshed it
-                self._token = normalize_token(await provider())
+        async with state.token_lock:
+            if state.token == stale:  # else another request already refreshed it
+                state.token = normalize_token(await provider())
                 self.stats.token_refreshes += 1
                 log.info("access token refreshed from the token provider after a 401")
         return True
@@ -171,7 +203,7 @@ class Core:
         idempotent: bool | None = None,
     ) -> Any:
         """Send one API call with throttling and retries; return the decoded body."""
-        if self._capacity is None or not self.transport.is_open:
+        if self._state.capacity is None or not self.transport.is_open:
             raise errors.ClientStateError(
                 "the client is not open; use it inside `async with HubPages(...) as hs:`"
             )
@@ -253,10 +285,14 @@ class Core:
         query: Sequence[tuple[str, str]] | None,
         data: bytes | None,
     ) -> RawResponse:
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
         if data is not None:
             headers["Content-Type"] = "application/json"
-        capacity = self._capacity
+        capacity = self._state.capacity
         assert capacity is not None
         # Concurrency first, then the rate slot: a slot taken long before the send
         # would let sends bunch up on the server's clock. The non-blocking attempt
@@ -274,7 +310,13 @@ class Core:
             try:
                 self.stats.requests += 1
                 return await self.transport.send(
-                    method, url, headers=headers, params=query, data=data, path=path
+                    method,
+                    url,
+                    headers=headers,
+                    params=query,
+                    data=data,
+                    path=path,
+                    timeouts=self._timeout,
                 )
             finally:
                 self.limiter.release()

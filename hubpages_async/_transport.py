@@ -5,13 +5,22 @@ aiohttp failure into :class:`~hubpages_async.errors.APIConnectionError` (or
 ``APITimeoutError``) with the original kept as ``__cause__``. It records whether the
 request could have reached the server: only a failure to connect proves it did not,
 which is what makes retrying a create safe. ``CancelledError`` is never caught.
+
+Proxies: an explicit ``proxy`` URL, else (with ``trust_env``, the default, as in httpx)
+the one ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` name for the base URL unless
+``NO_PROXY`` exempts its host. The environment is read once, when the client opens: the
+session itself runs with aiohttp's ``trust_env`` off, because aiohttp would then also
+consult ``~/.netrc`` on every request (in a thread) and refuse to combine a netrc entry
+with our Bearer header.
 """
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import hdrs
@@ -20,7 +29,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from . import errors
 from ._sansio import lower_headers
 
-__all__ = ["RawResponse", "Transport"]
+__all__ = ["RawResponse", "Transport", "client_timeout", "proxy_from_env"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +73,23 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
-def translate(exc: BaseException, method: str, path: str) -> errors.APIConnectionError:
+def translate(
+    exc: BaseException, method: str, path: str, *, timeout: aiohttp.ClientTimeout | None = None
+) -> errors.APIConnectionError:
     """Our error for an aiohttp (or timeout) failure; the caller chains ``exc``."""
     for rule in _RULES:
         if isinstance(exc, rule.kinds):
             break
     else:
         rule = _RULES[-1]
+    # asyncio's TimeoutError has no text: say which limit ran out instead.
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if rule.error is errors.APITimeoutError and timeout is not None:
+        limit = timeout.connect if rule.request_sent is False else timeout.total
+        if limit is not None:
+            detail = f"no answer within {limit:g} s ({detail})"
     return rule.error(
-        f"{method} {path}: {rule.what}: {type(exc).__name__}: {exc}",
+        f"{method} {path}: {rule.what}: {detail}",
         method=method,
         path=path,
         request_sent=rule.request_sent,
@@ -100,6 +117,21 @@ def _hide_credentials(exc: BaseException) -> None:
     exc.args = (exc.request_info, *exc.args[1:])
 
 
+def client_timeout(seconds: float) -> aiohttp.ClientTimeout:
+    """The whole request, and the connect phase on its own (a connect timeout proves
+    the request was never sent)."""
+    return aiohttp.ClientTimeout(total=seconds, connect=min(seconds, 10.0))
+
+
+def proxy_from_env(url: str) -> str | None:
+    """The proxy the environment names for ``url`` (None: none, or ``NO_PROXY`` exempts it)."""
+    parts = urlsplit(url)
+    if parts.hostname and urllib.request.proxy_bypass(parts.hostname):
+        return None
+    proxies = urllib.request.getproxies()
+    return proxies.get(parts.scheme) or proxies.get("all") or None
+
+
 class Transport:
     """Owns the aiohttp ``ClientSession`` for the client's lifetime.
 
@@ -115,10 +147,14 @@ class Transport:
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         max_connections: int = 10,
         max_response_bytes: int = 64 << 20,
+        proxy: str | None = None,
+        trust_env: bool = True,
     ) -> None:
-        # Explicit timeouts: the whole request, and the connect phase on its own (a
-        # connect timeout proves the request was never sent).
-        self.timeout = aiohttp.ClientTimeout(total=timeout, connect=min(timeout, 10.0))
+        self.timeout = client_timeout(timeout)
+        self._proxy_setting = proxy
+        self._trust_env = trust_env
+        #: The proxy requests go through (resolved in :meth:`open`).
+        self.proxy: str | None = None
         if session is not None and trace_configs:
             # aiohttp fixes trace configs when a session is created; ours would be ignored.
             raise errors.ValidationError(
@@ -130,12 +166,15 @@ class Transport:
         self.max_response_bytes = max_response_bytes
         self._session: aiohttp.ClientSession | None = None
 
-    async def open(self, stack: AsyncExitStack) -> None:
+    async def open(self, stack: AsyncExitStack, base_url: str) -> None:
         """Create (or adopt) the session; our own is closed when ``stack`` unwinds.
 
         Either way the transport lets go of it then, so a client used after its
         ``async with`` block fails clearly even when the caller's session lives on.
         """
+        self.proxy = self._proxy_setting
+        if self.proxy is None and self._trust_env:
+            self.proxy = proxy_from_env(base_url)
         stack.callback(self._forget)
         if self._external is not None:
             self._session = self._external
@@ -147,6 +186,7 @@ class Transport:
             trace_configs=self._trace_configs or None,
             raise_for_status=False,
             auto_decompress=True,
+            trust_env=False,  # the environment's proxy is resolved above, once
         )
         self._session = await stack.enter_async_context(session)
 
@@ -167,8 +207,9 @@ class Transport:
         params: Sequence[tuple[str, str]] | None = None,
         data: bytes | None = None,
         path: str = "",
+        timeouts: aiohttp.ClientTimeout | None = None,
     ) -> RawResponse:
-        """Send one request and read the whole answer."""
+        """Send one request and read the whole answer (``timeouts``: this call's own)."""
         session = self._session
         if session is None:
             raise errors.ClientStateError("the client is closed; use it inside `async with`")
@@ -179,13 +220,14 @@ class Transport:
                 headers=headers,
                 params=params or None,
                 data=data,
-                timeout=self.timeout,
+                timeout=timeouts or self.timeout,
+                proxy=self.proxy,
             ) as resp:
                 body = await self._read_capped(resp, method, path)
                 return RawResponse(resp.status, lower_headers(resp.headers), body)
         except (aiohttp.ClientError, TimeoutError) as exc:
             _hide_credentials(exc)
-            raise translate(exc, method, path) from exc
+            raise translate(exc, method, path, timeout=timeouts or self.timeout) from exc
 
     async def _read_capped(self, resp: aiohttp.ClientResponse, method: str, path: str) -> bytes:
         """The whole body, decompressed, or ``ResponseTooLargeError`` past the cap.

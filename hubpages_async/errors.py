@@ -232,9 +232,13 @@ class OutcomeUnknownError(APIError):
     """
 
     def __init__(self, *, method: str, path: str, body: Any, cause: BaseException) -> None:
+        where = f"{method} {path}"
+        reason = str(cause) or type(cause).__name__
+        if reason.startswith(where):  # our own errors already name the request
+            reason = reason[len(where) :].lstrip(": ")
         super().__init__(
-            f"{method} {path}: outcome unknown, the request may have been applied "
-            f"({type(cause).__name__}: {cause})",
+            f"{where}: outcome unknown: {reason}. HubSpot may have applied it, so it was "
+            "not retried: look it up (e.g. by slug) before sending it again",
             method=method,
             path=path,
         )

@@ -138,8 +138,9 @@ def _connection_options() -> Parser:
         "--base-url",
         metavar="URL",
         type=_base_url,
-        help="API root (default https://api.hubapi.com, or the embedded emulator when "
-        "there is no token); e.g. http://127.0.0.1:8765 for a running `hubpages emulator`",
+        help="API root (default $HUBSPOT_BASE_URL, else https://api.hubapi.com, or the "
+        "embedded emulator when there is no token); e.g. http://127.0.0.1:8765 for a "
+        "running `hubpages emulator`",
     )
     group.add_argument(
         "--api",

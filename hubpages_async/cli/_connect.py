@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from hubpages_async._config import BASE_URL_ENV
+
 from ._args import TIERS, RateSpec
 from ._console import UsageError, note
 
@@ -139,7 +141,8 @@ async def open_portal(
 
     env_name = token_env or args.token_env
     token = token or token_from_env(env_name)
-    url = base_url or getattr(args, "base_url", None)
+    # HUBSPOT_BASE_URL, as the library reads it, when no URL is given on the command line.
+    url = base_url or getattr(args, "base_url", None) or os.environ.get(BASE_URL_ENV) or None
     kwargs = client_kwargs(args, concurrency=concurrency)
     if token is None and url is not None:
         if not _is_loopback(url):

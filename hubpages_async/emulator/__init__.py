@@ -2,8 +2,9 @@
 
 Start it from Python (``async with Emulator() as emu: ...``), from the command line
 (``python -m hubpages_async.emulator --port 0``, which prints ``listening on URL``) or in
-tests through the pytest fixtures ``hubspot_emulator`` and ``emulator_factory``
-(registered automatically through the ``pytest11`` entry point).
+tests through the pytest fixtures ``hubspot_emulator``, ``hubspot_emulator_session`` and
+``emulator_factory`` (registered automatically through the ``pytest11`` entry point; each
+emulator serves from its own thread, see :class:`EmulatorThread`).
 
 All 66 documented operations are served under ``/cms/v3/pages`` and under the dated
 prefix ``/cms/pages/2026-03``. Where HubSpot's documentation is silent the emulator makes
@@ -41,10 +42,13 @@ from .limits import RateLimit, parse_rate_limit
 from .seed import realistic_page, seed_portal
 from .server import Emulator
 from .store import Store
+from .threaded import EmulatorFactory, EmulatorThread
 
 __all__ = [
     "PREFIXES",
     "Emulator",
+    "EmulatorFactory",
+    "EmulatorThread",
     "FaultPlan",
     "RateLimit",
     "RequestRecord",

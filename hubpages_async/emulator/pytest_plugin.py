@@ -1,55 +1,61 @@
 """pytest fixtures for testing code against the emulator (registered via ``pytest11``).
 
-``hubspot_emulator`` yields a running :class:`Emulator` with defaults (any Bearer token,
-100 requests / 10 s, no faults); ``emulator_factory`` starts emulators with any keyword
-arguments and closes them all at teardown::
+- ``hubspot_emulator``: a running :class:`Emulator` with HubSpot's defaults (any Bearer
+  token, 100 requests / 10 s, no faults), new for each test;
+- ``hubspot_emulator_session``: one emulator shared by the whole session (faster for
+  large suites; tests see each other's pages, so assert on what your test created);
+- ``emulator_factory``: ``emulator_factory(**Emulator arguments)`` starts emulators with
+  any options (typed: mypy checks the keywords) and stops them all at teardown.
+
+::
 
     async def test_my_sync(hubspot_emulator):
         ...  # point your client at hubspot_emulator.url
 
-    async def test_flaky(emulator_factory):
-        emu = await emulator_factory(faults="503=0.2", fault_seed=7, rate_limit=None)
+    def test_flaky(emulator_factory: EmulatorFactory):
+        emu = emulator_factory(faults="503=0.2", fault_seed=7, rate_limit=None)
 
-Both are async fixtures run by anyio's pytest plugin (installed with anyio): use them
-from tests marked ``@pytest.mark.anyio`` or with ``anyio_mode = "auto"``, on the asyncio
-backend (aiohttp is asyncio-only). Assertions can read ``emu.store`` (pages, drafts,
-revisions, folders per portal) and ``emu.request_log`` (every accepted request).
+They are plain (sync) fixtures: each emulator serves from its own event loop in a
+background thread. So they work the same in async tests under anyio's plugin, under
+pytest-asyncio in strict or auto mode (with any loop scope), and in sync tests (e.g. a
+test that runs ``asyncio.run(...)`` or a subprocess). Assertions can read ``emu.store``
+(pages, drafts, revisions, folders per portal) and ``emu.request_log`` (every accepted
+request) once the test's calls have returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
 from .server import Emulator
+from .threaded import EmulatorFactory, EmulatorThread
 
-__all__ = ["EmulatorFactory", "emulator_factory", "hubspot_emulator"]
-
-EmulatorFactory = Callable[..., Awaitable[Emulator]]
+__all__ = [
+    "EmulatorFactory",
+    "emulator_factory",
+    "hubspot_emulator",
+    "hubspot_emulator_session",
+]
 
 
 @pytest.fixture
-async def hubspot_emulator() -> AsyncIterator[Emulator]:
-    """A running emulator on 127.0.0.1 (random port), closed after the test."""
-    async with Emulator() as emu:
+def hubspot_emulator() -> Iterator[Emulator]:
+    """A running emulator on 127.0.0.1 (random port), stopped after the test."""
+    with EmulatorThread() as emu:
+        yield emu
+
+
+@pytest.fixture(scope="session")
+def hubspot_emulator_session() -> Iterator[Emulator]:
+    """One running emulator for the whole test session (127.0.0.1, random port)."""
+    with EmulatorThread() as emu:
         yield emu
 
 
 @pytest.fixture
-async def emulator_factory() -> AsyncIterator[EmulatorFactory]:
-    """``await emulator_factory(**Emulator kwargs)`` -> a started emulator."""
-    started: list[Emulator] = []
-
-    async def make(**kwargs: Any) -> Emulator:
-        emu = Emulator(**kwargs)
-        await emu.start()
-        started.append(emu)
-        return emu
-
-    try:
-        yield make
-    finally:
-        for emu in reversed(started):
-            await emu.close()
+def emulator_factory() -> Iterator[EmulatorFactory]:
+    """``emulator_factory(**Emulator arguments)`` -> a started emulator."""
+    with EmulatorFactory() as factory:
+        yield factory

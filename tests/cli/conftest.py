@@ -1,8 +1,8 @@
 """Run the installed ``hubpages`` command in a subprocess against an in-process emulator.
 
-The emulator runs in the test's event loop and the CLI in a child process started with
-``anyio.run_process``/``open_process``, so the loop keeps serving while the child runs
-and the test can assert on ``emu.store`` directly.
+The emulator serves from its own thread (the plugin's factory) and the CLI runs in a child
+process started with ``anyio.run_process``/``open_process``; the test asserts on
+``emu.store`` directly once the child has finished.
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ class Result:
 
 
 def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The child's environment: no real token, no colours, unbuffered."""
-    env = {k: v for k, v in os.environ.items() if k != "HUBSPOT_ACCESS_TOKEN"}
+    """The child's environment: no real token or base URL, no colours, unbuffered."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("HUBSPOT_ACCESS_TOKEN", "HUBSPOT_BASE_URL")
+    }
     env.update({"PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "COLUMNS": "120"})
     env.update(extra or {})
     return env
@@ -56,7 +58,7 @@ async def run_python(
 
 
 @pytest.fixture
-async def emulator(emulator_factory: EmulatorFactory) -> Emulator:
+def emulator(emulator_factory: EmulatorFactory) -> Emulator:
     """An emulator on 127.0.0.1 (the plugin's factory), no rate limit: speed belongs
     to the benchmarks."""
-    return await emulator_factory(host="127.0.0.1", port=0, rate_limit=None)
+    return emulator_factory(host="127.0.0.1", port=0, rate_limit=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import anyio
@@ -106,7 +107,9 @@ async def test_migrate_remaps_folders_translations_and_ab_pairs(tmp_path: Path) 
 
         # As if a run died between sending the A/B and language calls and recording
         # them: the rerun must find what was done instead of doing it twice.
-        with sqlite3.connect(tmp_path / "migrate.journal") as db:
+        # closing() closes the connection, the inner `with db` commits (3.13 warns about
+        # a connection that is never closed).
+        with closing(sqlite3.connect(tmp_path / "migrate.journal")) as db, db:
             reopened = db.execute(
                 "UPDATE entries SET state = 'pending' WHERE job LIKE '%ab-variants%'"
                 " OR job LIKE '%languages%'"

@@ -33,9 +33,9 @@ PAGES = 200
 
 
 @pytest.fixture
-async def seeded(emulator_factory: EmulatorFactory) -> Emulator:
+def seeded(emulator_factory: EmulatorFactory) -> Emulator:
     """An emulator holding PAGES site pages (a few hundred KB of export)."""
-    return await emulator_factory(host="127.0.0.1", port=0, rate_limit=None, seed_pages=PAGES)
+    return emulator_factory(host="127.0.0.1", port=0, rate_limit=None, seed_pages=PAGES)
 
 
 def _export(emulator: Emulator, out: Path | str, *extra: str) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from hubpages_async.emulator import Emulator
+from hubpages_async.emulator import Emulator, EmulatorThread
 from hubpages_async.emulator.__main__ import build_arg_parser, emulator_kwargs
 from hubpages_async.emulator.pytest_plugin import EmulatorFactory
 
@@ -95,7 +95,7 @@ async def test_plugin_fixtures(
     hubspot_emulator: Emulator, emulator_factory: EmulatorFactory
 ) -> None:
     assert hubspot_emulator.url.startswith("http://127.0.0.1:")
-    other = await emulator_factory(tokens=["x@3"], seed_pages=2)
+    other = emulator_factory(tokens=["x@3"], seed_pages=2)
     assert len(other.store.pages(portal=3)) == 2
     assert other.url != hubspot_emulator.url
 
@@ -107,3 +107,32 @@ def test_bad_options_are_argparse_errors(capsys: pytest.CaptureFixture[str]) -> 
             parser.parse_args(argv)
         assert info.value.code == 2
     assert "418" in capsys.readouterr().err
+
+
+def test_emulator_thread_serves_sync_code_and_stops() -> None:
+    import threading
+    import urllib.request
+
+    def emulator_threads() -> int:
+        return [t.name for t in threading.enumerate()].count("hubpages-emulator")
+
+    before = emulator_threads()
+    runner = EmulatorThread(lambda: Emulator(rate_limit=None, seed_pages=2))
+    with runner as emu:
+        request = urllib.request.Request(
+            f"{emu.url}/cms/v3/pages/site-pages", headers={"Authorization": "Bearer x"}
+        )
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 200
+        assert emulator_threads() == before + 1
+    assert emulator_threads() == before  # stopped, and the thread has ended
+    runner.stop()  # stopping twice is fine
+    with pytest.raises(RuntimeError, match="already started"):
+        runner.start()
+
+
+def test_emulator_thread_raises_what_failed_at_start() -> None:
+    with EmulatorThread(lambda: Emulator(rate_limit=None)) as first:
+        busy = EmulatorThread(lambda: Emulator(port=first.port, rate_limit=None))
+        with pytest.raises(OSError, match="address already in use"):
+            busy.start()
