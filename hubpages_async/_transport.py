@@ -237,8 +237,12 @@ class Transport:
         """
         limit = self.max_response_bytes
         declared = resp.content_length
-        if declared is not None and declared > limit and hdrs.CONTENT_ENCODING not in resp.headers:
-            raise self._too_large(method, path, f"declares {declared} bytes")
+        if declared is not None and hdrs.CONTENT_ENCODING not in resp.headers:
+            # A plain body of a declared length (the usual answer): its size is known
+            # before reading, and one read() is the cheapest way to take it.
+            if declared > limit:
+                raise self._too_large(method, path, f"declares {declared} bytes")
+            return await resp.read()
         parts: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(1 << 16):

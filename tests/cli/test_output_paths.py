@@ -324,3 +324,24 @@ async def test_a_clean_import_leaves_a_rejects_device_alone(
     result = await hubpages(*_import(emulator, source, "--rejects", str(device), "--no-journal"))
     assert result.code == 0, result.stderr
     assert stat.S_ISCHR(os.lstat(device).st_mode), "a clean run unlinked the device"
+
+
+# -- migrate: its failures file goes next to the journal ------------------------------------
+
+
+async def test_migrate_finds_an_unwritable_journal_folder_before_sending(tmp_path: Path) -> None:
+    tokens = ["src-token@1", "dst-token@2"]
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, tokens=tokens) as emu:
+        with contextlib.ExitStack() as stack:
+            if os.geteuid() == 0:
+                ro = stack.enter_context(_tmpfs(tmp_path / "ro", "ro,size=64k"))
+            else:
+                ro = tmp_path / "ro"
+                ro.mkdir(mode=0o500)
+            result = await hubpages(
+                *("migrate", "--base-url", emu.url, "--token-env", "SRC", "--to-token-env", "DST"),
+                *("--journal", str(ro / "migrate.journal")),
+                env={"SRC": "src-token", "DST": "dst-token"},
+            )
+        _assert_one_clean_line(result, code=2, expected="cannot write")
+        assert len(emu.request_log) == 0

@@ -7,6 +7,7 @@ rate limiter runs on the virtual clock, so a 27-hour pause would show up in
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import tracemalloc
 from typing import Any
@@ -143,6 +144,29 @@ async def test_a_body_over_the_cap_is_a_typed_error_and_memory_stays_bounded(
     assert "1048576" in str(info.value)
     assert peak < 64 << 20, f"peak {peak / 2**20:.0f} MiB while reading a capped body"
     assert len(server.seen) == 1  # a too-large answer is not retried
+
+
+async def test_a_chunked_body_of_no_declared_length_is_cut_at_the_cap(fake_time: FakeTime) -> None:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse(headers={"Content-Type": "application/json"})
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        with contextlib.suppress(ConnectionError):  # the client hangs up at the cap
+            await resp.write(b"{" + SAVED + b', "name": "')
+            for _ in range(64 if request.path.endswith("/1") else 1):
+                await resp.write(b"a" * (64 << 10))  # 4 MiB for page 1, 64 KiB for page 2
+            await resp.write(b'"}')
+            await resp.write_eof()
+        return resp
+
+    async with (
+        hostile_server(handler) as server,
+        _client(server.url, fake_time, max_response_bytes=1 << 20) as hs,
+    ):
+        with pytest.raises(errors.ResponseTooLargeError, match="kept coming"):
+            await hs.site_pages.get("1")
+        small = await hs.site_pages.get("2")  # the same streamed answer, under the cap
+    assert small.name == "a" * (64 << 10)
 
 
 async def test_a_compressed_body_under_the_cap_still_decodes(fake_time: FakeTime) -> None:

@@ -14,6 +14,8 @@ import logging
 
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hubpages_async import HubPages, RetryPolicy, errors
 from hubpages_async._redact import ALWAYS_REDACTED
@@ -150,3 +152,49 @@ async def test_a_one_letter_token_leaves_the_clients_own_errors_alone() -> None:
         "GET /cms/v3/pages/site-pages/1: HTTP 200 body does not match SavedPage: "
         "Object missing required field `id`"
     )
+
+
+_WORD = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _at(text: str, token: str, i: int) -> bool:
+    """Does ``token`` stand alone at ``text[i:]`` (not inside a longer word)?"""
+    n = len(token)
+    if not text.startswith(token, i):
+        return False
+    before = text[i - 1] if i else ""
+    after = text[i + n] if i + n < len(text) else ""
+    return before not in _WORD and after not in _WORD
+
+
+def _standalone(text: str, token: str) -> bool:
+    return any(_at(text, token, i) for i in range(len(text)))
+
+
+def _masked(text: str, token: str) -> str:
+    """An independent oracle: each standalone occurrence, left to right, as ``***``."""
+    out, i = [], 0
+    while i < len(text):
+        if _at(text, token, i):
+            out.append("***")
+            i += len(token)
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ae-_ /.:=1", max_size=40),
+    token=st.text(alphabet="ae-1", min_size=1, max_size=14),
+)
+def test_redact_masks_every_standalone_token_and_nothing_else(text: str, token: str) -> None:
+    from hubpages_async._redact import redact
+
+    out = redact(text, token)
+    assert not _standalone(out, token)
+    if len(token) >= ALWAYS_REDACTED:
+        assert token not in out
+    else:
+        assert out == _masked(text, token)  # nothing that was not the token is touched
