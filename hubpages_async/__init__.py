@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import errors, models, recipes
 from ._client import HubPages
 from ._config import ClientConfig
@@ -23,7 +25,20 @@ from .models import BatchResponse, CollectionResponse, ContentFolder, Page, Page
 from .pagination import AsyncPager
 from .resources import FoldersResource, LandingPagesResource, PagesResource
 
+if TYPE_CHECKING:
+    from .limiters import RedisLimiter
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # The Redis limiter lives in an optional extra: import redis only when it is asked for.
+    if name == "RedisLimiter":
+        from .limiters import RedisLimiter
+
+        return RedisLimiter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AsyncPager",
@@ -46,6 +61,7 @@ __all__ = [
     "PollPolicy",
     "RateLimit",
     "RateLimitInfo",
+    "RedisLimiter",
     "RetryPolicy",
     "SlidingWindowLimiter",
     "SteadyLimiter",
