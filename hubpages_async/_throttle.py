@@ -18,6 +18,7 @@ processes through Redis or a lock file.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import math
 import re
@@ -150,6 +151,14 @@ class SlidingWindowLimiter:
     plus the log append cannot interleave. ``clock`` and ``sleep`` are injectable so
     that tests can run hours of simulated traffic without waiting.
 
+    It learns from the server too. Every answer's ``X-HubSpot-RateLimit-Max`` less
+    ``-Remaining`` is what the server counts in its window; when that is more than this
+    log holds (another process just spent part of the budget, or the server stamped
+    some of our sends later than we sent them), the difference is entered as sends made
+    now. And the window's margin grows to the spread of the round trips it measures,
+    since requests that reach the server's counter after uneven delays can otherwise
+    land two windows' worth of sends in one of the server's windows.
+
     >>> limiter = SlidingWindowLimiter(RateLimit(requests=190, per_seconds=10))
     """
 
@@ -168,9 +177,19 @@ class SlidingWindowLimiter:
         self._sent: deque[float] = deque(maxlen=self._limit)
         self._paused_until = 0.0
         self._lock: anyio.Lock | None = None
+        #: When this task's request was let through (read back by ``release``).
+        self._sent_at = contextvars.ContextVar[float | None](f"sent-{id(self)}", default=None)
+        self._rtt_mean: float | None = None
+        self._rtt_var = 0.0
 
     def __repr__(self) -> str:
         return f"SlidingWindowLimiter({self._limit} per {self._window:g}s)"
+
+    @property
+    def window(self) -> float:
+        """The window the log measures now: HubSpot's, plus the larger of the configured
+        margin and the spread (one standard deviation) of recent round trips."""
+        return self._window
 
     def _wait_needed(self, now: float) -> float:
         if now < self._paused_until:
@@ -197,12 +216,40 @@ class SlidingWindowLimiter:
                 delay = self._wait_needed(now)
                 if delay <= 0:
                     self._sent.append(now)
+                    self._sent_at.set(now)
                     return waited
                 await self._sleep(delay)
                 waited += delay
 
     def release(self) -> None:
-        """Nothing to do: a send counts against the window whatever its outcome."""
+        """Measure the round trip (a send counts against the window whatever its outcome)."""
+        sent = self._sent_at.get()
+        if sent is None:
+            return
+        self._sent_at.set(None)
+        rtt = self._clock() - sent
+        if self._rtt_mean is None:
+            self._rtt_mean = rtt
+        else:  # exponentially weighted mean and variance of the last ~50 round trips
+            delta = rtt - self._rtt_mean
+            self._rtt_mean += 0.04 * delta
+            self._rtt_var = 0.96 * (self._rtt_var + 0.04 * delta * delta)
+        spread = min(math.sqrt(self._rtt_var), self.rate.per_seconds / 2)
+        self._window = self.rate.per_seconds + max(self.rate.margin, spread)
+
+    def _seed_from(self, info: RateLimitInfo) -> None:
+        """Enter what the server counts beyond our own log as sends made now."""
+        if info.max is None or info.remaining is None or info.rate_limited:
+            return
+        now = self._clock()
+        sent = self._sent
+        cutoff = now - self._window
+        while sent and sent[0] <= cutoff + _EPSILON:
+            sent.popleft()
+        unseen = min(info.max - info.remaining, self._limit) - len(sent)
+        if unseen > 0:
+            log.info("the server counts %d sends this limiter did not make: waiting for them", unseen)
+            sent.extend([now] * unseen)
 
     def pause_until(self, deadline: float) -> None:
         """Hold every request until ``deadline`` (monotonic seconds); never shortens."""
@@ -220,8 +267,13 @@ class SlidingWindowLimiter:
 
     def feedback(self, info: RateLimitInfo) -> None:
         """Pause on a rolling-window 429 or when the server's window has nothing left
-        (unless this limiter's own log already accounts for that whole window)."""
-        if not info.rate_limited and info.remaining == 0 and self._log_covers_server_window(info):
+        (unless this limiter's own log already accounts for that whole window); enter
+        sends the server counts and the log does not."""
+        covered = (
+            not info.rate_limited and info.remaining == 0 and self._log_covers_server_window(info)
+        )
+        self._seed_from(info)
+        if covered:
             return
         pause = info.pause_for
         if pause is None and (info.rate_limited or info.remaining == 0):
