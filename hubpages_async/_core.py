@@ -74,7 +74,8 @@ class Core:
             trace_configs=trace_configs,
             max_connections=config.max_concurrency,
         )
-        self.limiter: Limiter = limiter or SlidingWindowLimiter(config.rate_limit)
+        # learn_first: the first answer's rate-limit headers seed the window (issue 14).
+        self.limiter: Limiter = limiter or SlidingWindowLimiter(config.rate_limit, learn_first=True)
         self.stats = ClientStats()
         self.budget = RetryBudget.for_policy(config.retry)
         #: Hooks for tests: the backoff sleep and the jitter source.

@@ -159,6 +159,10 @@ class SlidingWindowLimiter:
     since requests that reach the server's counter after uneven delays can otherwise
     land two windows' worth of sends in one of the server's windows.
 
+    With ``learn_first`` (what ``HubPages`` uses by default) the very first request goes
+    out alone and the others wait for its answer, so a process started just after
+    another one on the same token learns what is left before it sends a burst.
+
     >>> limiter = SlidingWindowLimiter(RateLimit(requests=190, per_seconds=10))
     """
 
@@ -168,6 +172,7 @@ class SlidingWindowLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        learn_first: bool = False,
     ) -> None:
         self.rate = rate or RateLimit()
         self._limit = self.rate.effective_requests
@@ -181,6 +186,10 @@ class SlidingWindowLimiter:
         self._sent_at = contextvars.ContextVar[float | None](f"sent-{id(self)}", default=None)
         self._rtt_mean: float | None = None
         self._rtt_var = 0.0
+        # Until the first answer (release or feedback), one request at a time.
+        self._learned = not learn_first
+        self._probe_out = False
+        self._first_answer: anyio.Event | None = None
 
     def __repr__(self) -> str:
         return f"SlidingWindowLimiter({self._limit} per {self._window:g}s)"
@@ -211,6 +220,14 @@ class SlidingWindowLimiter:
             self._lock = anyio.Lock(fast_acquire=True)
         waited = 0.0
         async with self._lock:
+            if not self._learned:
+                if self._first_answer is None:
+                    self._first_answer = anyio.Event()
+                if self._probe_out:
+                    started = self._clock()
+                    await self._first_answer.wait()
+                    waited += self._clock() - started
+                self._probe_out = True
             while True:
                 now = self._clock()
                 delay = self._wait_needed(now)
@@ -223,6 +240,7 @@ class SlidingWindowLimiter:
 
     def release(self) -> None:
         """Measure the round trip (a send counts against the window whatever its outcome)."""
+        self._answered()
         sent = self._sent_at.get()
         if sent is None:
             return
@@ -237,6 +255,12 @@ class SlidingWindowLimiter:
         spread = min(math.sqrt(self._rtt_var), self.rate.per_seconds / 2)
         self._window = self.rate.per_seconds + max(self.rate.margin, spread)
 
+    def _answered(self) -> None:
+        if not self._learned:
+            self._learned = True
+            if self._first_answer is not None:
+                self._first_answer.set()
+
     def _seed_from(self, info: RateLimitInfo) -> None:
         """Enter what the server counts beyond our own log as sends made now."""
         if info.max is None or info.remaining is None or info.rate_limited:
@@ -248,7 +272,9 @@ class SlidingWindowLimiter:
             sent.popleft()
         unseen = min(info.max - info.remaining, self._limit) - len(sent)
         if unseen > 0:
-            log.info("the server counts %d sends this limiter did not make: waiting for them", unseen)
+            log.info(
+                "the server counts %d sends this limiter did not make: waiting for them", unseen
+            )
             sent.extend([now] * unseen)
 
     def pause_until(self, deadline: float) -> None:
@@ -273,6 +299,7 @@ class SlidingWindowLimiter:
             not info.rate_limited and info.remaining == 0 and self._log_covers_server_window(info)
         )
         self._seed_from(info)
+        self._answered()
         if covered:
             return
         pause = info.pause_for
