@@ -13,6 +13,7 @@ import asyncio
 import contextvars
 import hashlib
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
@@ -124,7 +125,7 @@ class RedisLimiter:
         self._sleep: Callable[[float], Awaitable[None]] = anyio.sleep
         self._redis: aioredis.Redis | None = None
         self._scripts: dict[str, Any] = {}
-        self._paused_until = 0.0
+        self._paused_until = -math.inf  # local clocks may read anything, even negative
         self._mode: Literal["redis", "fallback", "both"] = "redis"
         self._both_until = 0.0
         self._next_probe = 0.0
@@ -151,7 +152,8 @@ class RedisLimiter:
         return self._redis
 
     async def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
-        return await self._scripts[name](keys=keys, args=args, client=self._client())
+        client = self._client()  # registers the scripts on first use
+        return await self._scripts[name](keys=keys, args=args, client=client)
 
     async def check(self) -> None:
         """Raise :class:`~hubpages_async.errors.LimiterUnavailableError` unless Redis
