@@ -34,7 +34,7 @@ from aiolimiter import AsyncLimiter
 from . import errors
 from ._sansio import RateLimitInfo
 
-__all__ = ["Limiter", "RateLimit", "SlidingWindowLimiter", "SteadyLimiter"]
+__all__ = ["Limiter", "RateLimit", "RoundTrips", "SlidingWindowLimiter", "SteadyLimiter"]
 
 log = logging.getLogger("hubpages_async")
 
@@ -115,6 +115,35 @@ class RateLimit:
         return self.per_seconds + self.margin
 
 
+class RoundTrips:
+    """The spread of a limiter's recent round trips, and the window it calls for.
+
+    Requests reach the server's counter after uneven delays; when one window's late
+    sends and the next window's early ones meet in one of the server's windows, it
+    holds more than the limit. A margin of one standard deviation of the round trip
+    (which includes that delay) keeps them apart: ``window`` is HubSpot's window plus
+    the larger of that and the configured margin (at most half a window).
+    """
+
+    def __init__(self, rate: RateLimit) -> None:
+        self.rate = rate
+        self.window = rate.effective_window
+        self._mean: float | None = None
+        self._var = 0.0
+
+    def add(self, rtt: float) -> float:
+        """Count one round trip (seconds); return the window to use from now on."""
+        if self._mean is None:
+            self._mean = rtt
+        else:  # exponentially weighted mean and variance of the last ~50 round trips
+            delta = rtt - self._mean
+            self._mean += 0.04 * delta
+            self._var = 0.96 * (self._var + 0.04 * delta * delta)
+        spread = min(math.sqrt(self._var), self.rate.per_seconds / 2)
+        self.window = self.rate.per_seconds + max(self.rate.margin, spread)
+        return self.window
+
+
 @runtime_checkable
 class Limiter(Protocol):
     """What the request loop needs from a rate limiter.
@@ -184,8 +213,7 @@ class SlidingWindowLimiter:
         self._lock: anyio.Lock | None = None
         #: When this task's request was let through (read back by ``release``).
         self._sent_at = contextvars.ContextVar[float | None](f"sent-{id(self)}", default=None)
-        self._rtt_mean: float | None = None
-        self._rtt_var = 0.0
+        self._round_trips = RoundTrips(self.rate)
         # Until the first answer (release or feedback), one request at a time.
         self._learned = not learn_first
         self._probe_out = False
@@ -245,15 +273,7 @@ class SlidingWindowLimiter:
         if sent is None:
             return
         self._sent_at.set(None)
-        rtt = self._clock() - sent
-        if self._rtt_mean is None:
-            self._rtt_mean = rtt
-        else:  # exponentially weighted mean and variance of the last ~50 round trips
-            delta = rtt - self._rtt_mean
-            self._rtt_mean += 0.04 * delta
-            self._rtt_var = 0.96 * (self._rtt_var + 0.04 * delta * delta)
-        spread = min(math.sqrt(self._rtt_var), self.rate.per_seconds / 2)
-        self._window = self.rate.per_seconds + max(self.rate.margin, spread)
+        self._window = self._round_trips.add(self._clock() - sent)
 
     def _answered(self) -> None:
         if not self._learned:

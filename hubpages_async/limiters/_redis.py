@@ -25,7 +25,7 @@ import anyio
 
 from .. import errors
 from .._sansio import RateLimitInfo
-from .._throttle import RateLimit, SlidingWindowLimiter
+from .._throttle import RateLimit, RoundTrips, SlidingWindowLimiter
 from ..models import ErrorBody
 from . import _redis_scripts as lua
 
@@ -132,6 +132,9 @@ class RedisLimiter:
         self._fallback: SlidingWindowLimiter | None = None
         self._sent: deque[float] = deque(maxlen=self._limit)
         self._probing = contextvars.ContextVar[bool](f"probe-{id(self)}", default=False)
+        self._sent_at = contextvars.ContextVar[float | None](f"sent-{id(self)}", default=None)
+        self._round_trips = RoundTrips(self.rate)
+        self._syncing = False
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def __repr__(self) -> str:
@@ -215,12 +218,16 @@ class RedisLimiter:
             self._enter_fallback(exc)
             return await self.acquire() + (self._clock() - started)
         self._sent.append(self._clock())
+        self._sent_at.set(self._clock())
         return self._clock() - started
 
     async def _reserve(self) -> None:
+        # Each caller passes its own window (HubSpot's plus its margin): every admission
+        # lands at least that long after the one `limit` places before it, which keeps
+        # every window of HubSpot's length within the limit whatever the mix.
         args = [
             self._limit,
-            int(self._window * _US),
+            int(self._round_trips.window * _US),
             int(self._window * _US),  # reservations at most one window ahead
             self._ttl_ms,
             self.daily_limit or 0,
@@ -237,7 +244,11 @@ class RedisLimiter:
                 return
 
     def release(self) -> None:
-        """Nothing to do: a send counts against the window whatever its outcome."""
+        """Measure the round trip: its spread widens the window this process asks for."""
+        sent = self._sent_at.get()
+        if sent is not None:
+            self._sent_at.set(None)
+            self._round_trips.add(self._clock() - sent)
 
     def pause_until(self, deadline: float) -> None:
         """Hold every request of every process until ``deadline`` (``time.monotonic()``
@@ -253,16 +264,15 @@ class RedisLimiter:
     def feedback(self, info: RateLimitInfo) -> None:
         """Share a rolling-window 429's pause; after a cold start, enter what the server
         already counts (its limit less ``Remaining``) into the shared log."""
-        if self._probing.get() and info.max is not None and info.remaining is not None:
-            self._probing.set(False)
-            counted = info.max - info.remaining
-            self._spawn(
-                self._run(
-                    "SYNC",
-                    [self._keys[0], self._keys[3], self._keys[2]],
-                    [int(self._window * _US), counted, self._ttl_ms],
-                )
-            )
+        if info.max is not None and info.remaining is not None and not info.rate_limited:
+            probe = self._probing.get()
+            # Near the end of the server's window, check that the shared log holds at
+            # least what the server counts (sends stamped late, or a client that does
+            # not share this Redis); one check in flight at a time.
+            low = info.remaining <= max(2, info.max // 20)
+            if probe or (low and not self._syncing and self._mode == "redis"):
+                self._probing.set(False)
+                self._spawn(self._sync(info.max - info.remaining, probe=probe))
         if self._fallback is not None and self._mode != "redis":
             self._fallback.feedback(info)
         pause = info.pause_for
@@ -284,6 +294,17 @@ class RedisLimiter:
                 pause,
             )
             self.pause_until(self._clock() + pause)
+
+    async def _sync(self, counted: int, *, probe: bool) -> None:
+        self._syncing = True
+        try:
+            keys = [self._keys[0], self._keys[3], self._keys[2]]
+            args = [int(self.rate.per_seconds * _US), counted, self._ttl_ms, int(probe)]
+            added = await self._run("SYNC", keys, args)
+            if added:
+                log.info("shared rate limiter: the server counts %d sends Redis did not", added)
+        finally:
+            self._syncing = False
 
     # -- the daily budget -----------------------------------------------------------------
 

@@ -84,17 +84,16 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return {0, at - now, probe}
 """
 
-#: KEYS: log, probe, seq.  ARGV: window_us, server_count, ttl_ms.
-#: After the probe's answer: enter what the server counts beyond our own log as
-#: admissions made now (conservative: they expire a whole window from now), then let
-#: the others go. Returns the number of entries added.
+#: KEYS: log, probe, seq.  ARGV: window_us, server_count, ttl_ms, probe (0/1).
+#: Enter what the server counts beyond the log's admissions of the last window as
+#: admissions made now (conservative: they expire a whole window from now). After the
+#: probe's answer, also let the others go. Returns the number of entries added.
 SYNC: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[1])
 local counted = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local ours = redis.call('ZCARD', KEYS[1])
+local ours = redis.call('ZCOUNT', KEYS[1], string.format('(%d', now - window), now)
 local added = 0
 while ours + added < counted do
   added = added + 1
@@ -102,9 +101,11 @@ while ours + added < counted do
   redis.call('ZADD', KEYS[1], now, seq)
 end
 if added > 0 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3])) end
-if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], '0') end
-redis.call('PEXPIRE', KEYS[3], 86400000)
-redis.call('DEL', KEYS[2])
+if tonumber(ARGV[4]) == 1 then
+  if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], '0') end
+  redis.call('PEXPIRE', KEYS[3], 86400000)
+  redis.call('DEL', KEYS[2])
+end
 return added
 """
 

@@ -30,6 +30,10 @@ def _skewed(offset: float) -> Callable[[], float]:
     return lambda: time.monotonic() + offset
 
 
+async def _keys(client: aioredis.Redis) -> list[str]:
+    return [k.decode() if isinstance(k, bytes) else str(k) for k in await client.keys("*")]
+
+
 async def _warm(limiter: RedisLimiter) -> None:
     """Get past the cold-start probe: one admission and the server's (empty) count."""
     await limiter.acquire()
@@ -40,8 +44,8 @@ async def _warm(limiter: RedisLimiter) -> None:
 async def test_limiters_with_skewed_clocks_share_one_exact_window(
     redis_server: RedisServer,
 ) -> None:
-    # A 50 ms margin absorbs late wake-ups of a loaded event loop (the default is 100 ms).
-    rate = RateLimit(requests=20, per_seconds=0.5, headroom=0.0, margin=0.05)
+    # The default 0.1 s margin absorbs late wake-ups of a loaded event loop.
+    rate = RateLimit(requests=20, per_seconds=0.5, headroom=0.0, margin=0.1)
     await _warm(RedisLimiter(redis_server.url, token=TOKEN, rate=rate))
     limiters = [RedisLimiter(redis_server.url, token=TOKEN, rate=rate) for _ in range(3)]
     # Local clocks an hour apart: admission is timed by Redis alone.
@@ -99,7 +103,7 @@ async def test_a_429_seen_by_one_pauses_every_process(redis_server: RedisServer)
     one.feedback(RateLimitInfo(retry_after=1.0, rate_limited=True, max=20, remaining=0))
     await one.aclose()  # the pause is in Redis now, and expires by itself
     client = aioredis.Redis.from_url(redis_server.url)
-    pause_keys = [k for k in await client.keys("*") if k.endswith(b":pause")]
+    pause_keys = [k for k in await _keys(client) if k.endswith(":pause")]
     assert len(pause_keys) == 1
     assert 0 < await client.pttl(pause_keys[0]) <= 1000
     await client.aclose()
@@ -114,7 +118,7 @@ async def test_keys_are_namespaced_by_a_token_hash_and_expire(redis_server: Redi
     limiter = RedisLimiter(redis_server.url, token=TOKEN, rate=RATE, daily_limit=1000)
     await _warm(limiter)
     client = aioredis.Redis.from_url(redis_server.url)
-    keys = [k.decode() for k in await client.keys("*")]
+    keys = await _keys(client)
     assert keys
     for key in keys:
         assert "REDISTOKENSECRET" not in key
@@ -124,9 +128,11 @@ async def test_keys_are_namespaced_by_a_token_hash_and_expire(redis_server: Redi
 
 
 async def test_the_daily_budget_is_counted_in_redis(redis_server: RedisServer) -> None:
-    make = lambda: RedisLimiter(  # noqa: E731
-        redis_server.url, token=TOKEN, rate=RATE, daily_limit=5, account="portal-1"
-    )
+    def make() -> RedisLimiter:
+        return RedisLimiter(
+            redis_server.url, token=TOKEN, rate=RATE, daily_limit=5, account="portal-1"
+        )
+
     first, second = make(), make()
     assert await first.daily_remaining() == 5
     await _warm(first)
