@@ -139,7 +139,13 @@ async def _run_mode(
             )
             for argv in argvs
         ]
-        codes = [await p.wait() for p in procs]
+        try:
+            codes = [await p.wait() for p in procs]
+        finally:  # interrupted: leave no importer behind
+            for p in procs:
+                if p.returncode is None:
+                    p.kill()
+                    await p.wait()
         finish = time.monotonic() - started
         attempts = emu.app.limiter.attempts or []
         order = [str(p.slug).split("-")[0] for p in emu.store.pages("site-pages")]

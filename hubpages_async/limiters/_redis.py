@@ -211,17 +211,20 @@ class RedisLimiter:
                 self._sent.append(self._clock())
                 return self._clock() - started
         try:
-            await self._reserve()
+            slot = await self._reserve()
         except (RedisError, OSError) as exc:
             if self.on_redis_error == "fail":
                 raise self._unavailable(exc) from exc
             self._enter_fallback(exc)
             return await self.acquire() + (self._clock() - started)
         self._sent.append(self._clock())
-        self._sent_at.set(self._clock())
+        # The round trip is measured from the reserved time, so a late wake-up of a busy
+        # event loop widens the margin as much as a slow network does.
+        self._sent_at.set(slot)
         return self._clock() - started
 
-    async def _reserve(self) -> None:
+    async def _reserve(self) -> float:
+        """Reserve a send time and sleep until it; return it (on the local clock)."""
         # Each caller passes its own window (HubSpot's plus its margin): every admission
         # lands at least that long after the one `limit` places before it, which keeps
         # every window of HubSpot's length within the limit whatever the mix.
@@ -237,11 +240,12 @@ class RedisLimiter:
             code, wait_us, extra = await self._run("ADMIT", [*self._keys, self._daily_key], args)
             if code == 2:
                 raise _daily_spent(int(extra))
+            slot = self._clock() + int(wait_us) / _US
             await self._sleep(int(wait_us) / _US)
             if code == 0:
                 if extra:
                     self._probing.set(True)
-                return
+                return slot
 
     def release(self) -> None:
         """Measure the round trip: its spread widens the window this process asks for."""
