@@ -18,6 +18,7 @@ processes through Redis or a lock file.
 
 from __future__ import annotations
 
+import bisect
 import contextvars
 import logging
 import math
@@ -212,7 +213,11 @@ class SlidingWindowLimiter:
         self._paused_until = 0.0
         self._lock: anyio.Lock | None = None
         #: When this task's request was let through (read back by ``release``).
-        self._sent_at = contextvars.ContextVar[float | None](f"sent-{id(self)}", default=None)
+        self._sent_at = contextvars.ContextVar[tuple[float, bool] | None](
+            f"sent-{id(self)}", default=None
+        )
+        #: Every recent send (and send the server counted for us), unpruned by the window.
+        self._recent: deque[float] = deque(maxlen=2 * self._limit)
         self._round_trips = RoundTrips(self.rate)
         # Until the first answer (release or feedback), one request at a time.
         self._learned = not learn_first
@@ -261,7 +266,8 @@ class SlidingWindowLimiter:
                 delay = self._wait_needed(now)
                 if delay <= 0:
                     self._sent.append(now)
-                    self._sent_at.set(now)
+                    self._recent.append(now)
+                    self._sent_at.set((now, False))
                     return waited
                 await self._sleep(delay)
                 waited += delay
@@ -270,10 +276,10 @@ class SlidingWindowLimiter:
         """Measure the round trip (a send counts against the window whatever its outcome)."""
         self._answered()
         sent = self._sent_at.get()
-        if sent is None:
+        if sent is None or sent[1]:
             return
-        self._sent_at.set(None)
-        self._window = self._round_trips.add(self._clock() - sent)
+        self._sent_at.set((sent[0], True))  # kept for feedback: when this request went
+        self._window = self._round_trips.add(self._clock() - sent[0])
 
     def _answered(self) -> None:
         if not self._learned:
@@ -282,20 +288,23 @@ class SlidingWindowLimiter:
                 self._first_answer.set()
 
     def _seed_from(self, info: RateLimitInfo) -> None:
-        """Enter what the server counts beyond our own log as sends made now."""
+        """Enter what the server counts beyond our own sends as sends made now."""
         if info.max is None or info.remaining is None or info.rate_limited:
             return
         now = self._clock()
-        sent = self._sent
-        cutoff = now - self._window
-        while sent and sent[0] <= cutoff + _EPSILON:
-            sent.popleft()
-        unseen = min(info.max - info.remaining, self._limit) - len(sent)
+        sent = self._sent_at.get()
+        # The server counted this request at some moment after it was sent, over the
+        # window before that moment: only our sends since (sent - window) can be in it.
+        since = (sent[0] if sent else now) - (info.interval or self.rate.per_seconds)
+        recent = self._recent
+        ours = len(recent) - bisect.bisect_right(recent, since)
+        unseen = min(info.max - info.remaining - ours, self._limit)
         if unseen > 0:
             log.info(
                 "the server counts %d sends this limiter did not make: waiting for them", unseen
             )
-            sent.extend([now] * unseen)
+            self._sent.extend([now] * unseen)
+            recent.extend([now] * unseen)
 
     def pause_until(self, deadline: float) -> None:
         """Hold every request until ``deadline`` (monotonic seconds); never shortens."""

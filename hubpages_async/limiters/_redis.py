@@ -132,7 +132,9 @@ class RedisLimiter:
         self._fallback: SlidingWindowLimiter | None = None
         self._sent: deque[float] = deque(maxlen=self._limit)
         self._probing = contextvars.ContextVar[bool](f"probe-{id(self)}", default=False)
-        self._sent_at = contextvars.ContextVar[float | None](f"sent-{id(self)}", default=None)
+        self._sent_at = contextvars.ContextVar[tuple[float, bool] | None](
+            f"sent-{id(self)}", default=None
+        )
         self._round_trips = RoundTrips(self.rate)
         self._syncing = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -220,7 +222,7 @@ class RedisLimiter:
         self._sent.append(self._clock())
         # The round trip is measured from the reserved time, so a late wake-up of a busy
         # event loop widens the margin as much as a slow network does.
-        self._sent_at.set(slot)
+        self._sent_at.set((slot, False))
         return self._clock() - started
 
     async def _reserve(self) -> float:
@@ -250,9 +252,9 @@ class RedisLimiter:
     def release(self) -> None:
         """Measure the round trip: its spread widens the window this process asks for."""
         sent = self._sent_at.get()
-        if sent is not None:
-            self._sent_at.set(None)
-            self._round_trips.add(self._clock() - sent)
+        if sent is not None and not sent[1]:
+            self._sent_at.set((sent[0], True))  # kept for feedback: when this request went
+            self._round_trips.add(self._clock() - sent[0])
 
     def pause_until(self, deadline: float) -> None:
         """Hold every request of every process until ``deadline`` (``time.monotonic()``
@@ -276,7 +278,12 @@ class RedisLimiter:
             low = info.remaining <= max(2, info.max // 20)
             if probe or (low and not self._syncing and self._mode == "redis"):
                 self._probing.set(False)
-                self._spawn(self._sync(info.max - info.remaining, probe=probe))
+                # The server counted this request after it was sent, over the window
+                # before that: compare with the log since (sent - window).
+                sent = self._sent_at.get()
+                age = self._clock() - sent[0] if sent else 0.0
+                window = (info.interval or self.rate.per_seconds) + max(0.0, age)
+                self._spawn(self._sync(info.max - info.remaining, window, probe=probe))
         if self._fallback is not None and self._mode != "redis":
             self._fallback.feedback(info)
         pause = info.pause_for
@@ -299,11 +306,11 @@ class RedisLimiter:
             )
             self.pause_until(self._clock() + pause)
 
-    async def _sync(self, counted: int, *, probe: bool) -> None:
+    async def _sync(self, counted: int, window: float, *, probe: bool) -> None:
         self._syncing = True
         try:
             keys = [self._keys[0], self._keys[3], self._keys[2]]
-            args = [int(self.rate.per_seconds * _US), counted, self._ttl_ms, int(probe)]
+            args = [int(window * _US), counted, self._ttl_ms, int(probe)]
             added = await self._run("SYNC", keys, args)
             if added:
                 log.info("shared rate limiter: the server counts %d sends Redis did not", added)

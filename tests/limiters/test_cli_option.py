@@ -52,9 +52,7 @@ def test_our_options_are_taken_out_of_the_url_redis_gets() -> None:
 
 @pytest.mark.parametrize("command", ["export", "import", "migrate"])
 async def test_bad_option_is_a_usage_error(command: str) -> None:
-    done = await anyio.run_process(
-        [*CLI, command, "--limiter", "http://nope"], check=False
-    )
+    done = await anyio.run_process([*CLI, command, "--limiter", "http://nope"], check=False)
     assert done.returncode == 2
     assert b"invalid limiter URL 'http://nope': the scheme must be" in done.stderr
     assert b"Traceback" not in done.stderr
