@@ -29,7 +29,9 @@ async def _ours(url: str, n: int) -> float:
         await limiter.acquire()  # the cold-start probe
         limiter._probing.set(False)
         await limiter._run(
-            "SYNC", [limiter._keys[0], limiter._keys[3], limiter._keys[2]], [1, 0, 1000, 1]
+            "SYNC",
+            [limiter._keys[0], limiter._keys[3], limiter._keys[2]],
+            [1, n * 10, n * 10, 1000, 1, 0],
         )
         started = time.perf_counter()
         for _ in range(n):

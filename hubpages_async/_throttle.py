@@ -12,13 +12,13 @@ sent, else the window length from ``X-HubSpot-RateLimit-Interval-Milliseconds``)
 traffic: aiolimiter's leaky bucket, sized so that it is exact on its own, meters
 requests out evenly instead of spending a whole window's budget at once.
 
-Anything implementing :class:`Limiter` can replace them, e.g. a limiter shared between
-processes through Redis or a lock file.
+Anything implementing :class:`Limiter` can replace them: ``hubpages_async.limiters``
+also has :class:`~hubpages_async.limiters.RedisLimiter`, one budget for every process
+and host on a token.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextvars
 import logging
 import math
@@ -123,11 +123,14 @@ class RoundTrips:
     sends and the next window's early ones meet in one of the server's windows, it
     holds more than the limit. A margin of one standard deviation of the round trip
     (which includes that delay) keeps them apart: ``window`` is HubSpot's window plus
-    the larger of that and the configured margin (at most half a window).
+    the larger of that and the configured margin (at most half a window). ``spreads``
+    scales it: a limiter shared by several processes on one host also meets their
+    uneven turns on the CPU, which come in bursts a single deviation underrates.
     """
 
-    def __init__(self, rate: RateLimit) -> None:
+    def __init__(self, rate: RateLimit, *, spreads: float = 1.0) -> None:
         self.rate = rate
+        self.spreads = spreads
         self.window = rate.effective_window
         self._mean: float | None = None
         self._var = 0.0
@@ -140,7 +143,7 @@ class RoundTrips:
             delta = rtt - self._mean
             self._mean += 0.04 * delta
             self._var = 0.96 * (self._var + 0.04 * delta * delta)
-        spread = min(math.sqrt(self._var), self.rate.per_seconds / 2)
+        spread = min(self.spreads * math.sqrt(self._var), self.rate.per_seconds / 2)
         self.window = self.rate.per_seconds + max(self.rate.margin, spread)
         return self.window
 
@@ -154,15 +157,10 @@ class Limiter(Protocol):
     ``pause_until`` holds every request back until a ``time.monotonic()`` deadline;
     ``feedback`` receives the rate-limit headers of every answer.
 
-    A limiter shared between processes implements the same four methods, e.g.::
+    The limiter shared between processes implements the same four methods::
 
-        class RedisLimiter:
-            async def acquire(self) -> float: ...  # e.g. a sorted set of send times per token
-            def release(self) -> None: ...
-            def pause_until(self, deadline: float) -> None: ...
-            def feedback(self, info: RateLimitInfo) -> None: ...
-
-        async with HubPages(token, limiter=RedisLimiter(...)) as hs: ...
+        limiter = RedisLimiter("redis://localhost:6379/0", token=token)
+        async with limiter, HubPages(token, limiter=limiter) as hs: ...
     """
 
     async def acquire(self) -> float: ...
@@ -181,13 +179,13 @@ class SlidingWindowLimiter:
     plus the log append cannot interleave. ``clock`` and ``sleep`` are injectable so
     that tests can run hours of simulated traffic without waiting.
 
-    It learns from the server too. Every answer's ``X-HubSpot-RateLimit-Max`` less
-    ``-Remaining`` is what the server counts in its window; when that is more than this
-    log holds (another process just spent part of the budget, or the server stamped
-    some of our sends later than we sent them), the difference is entered as sends made
-    now. And the window's margin grows to the spread of the round trips it measures,
-    since requests that reach the server's counter after uneven delays can otherwise
-    land two windows' worth of sends in one of the server's windows.
+    It learns from the server too. Every answer's ``X-HubSpot-RateLimit-Remaining`` is
+    the room left in the server's window; when that is less than the room this log
+    sees (another process just spent part of the budget, or the server stamped some of
+    our sends later than we sent them), the difference is entered as sends made now.
+    And the window's margin grows to the spread of the round trips it measures, since
+    requests that reach the server's counter after uneven delays can otherwise land two
+    windows' worth of sends in one of the server's windows.
 
     With ``learn_first`` (what ``HubPages`` uses by default) the very first request goes
     out alone and the others wait for its answer, so a process started just after
@@ -216,8 +214,6 @@ class SlidingWindowLimiter:
         self._sent_at = contextvars.ContextVar[tuple[float, bool] | None](
             f"sent-{id(self)}", default=None
         )
-        #: Every recent send (and send the server counted for us), unpruned by the window.
-        self._recent: deque[float] = deque(maxlen=2 * self._limit)
         self._round_trips = RoundTrips(self.rate)
         # Until the first answer (release or feedback), one request at a time.
         self._learned = not learn_first
@@ -266,7 +262,6 @@ class SlidingWindowLimiter:
                 delay = self._wait_needed(now)
                 if delay <= 0:
                     self._sent.append(now)
-                    self._recent.append(now)
                     self._sent_at.set((now, False))
                     return waited
                 await self._sleep(delay)
@@ -288,23 +283,26 @@ class SlidingWindowLimiter:
                 self._first_answer.set()
 
     def _seed_from(self, info: RateLimitInfo) -> None:
-        """Enter what the server counts beyond our own sends as sends made now."""
+        """When the server has less room left than our log thinks, fill the difference
+        with sends made now (another process spent part of the budget, or the server
+        counted some of our sends late)."""
         if info.max is None or info.remaining is None or info.rate_limited:
             return
         now = self._clock()
-        sent = self._sent_at.get()
-        # The server counted this request at some moment after it was sent, over the
-        # window before that moment: only our sends since (sent - window) can be in it.
-        since = (sent[0] if sent else now) - (info.interval or self.rate.per_seconds)
-        recent = self._recent
-        ours = len(recent) - bisect.bisect_right(recent, since)
-        unseen = min(info.max - info.remaining - ours, self._limit)
+        sent = self._sent
+        cutoff = now - self._window
+        while sent and sent[0] <= cutoff + _EPSILON:
+            sent.popleft()
+        unseen = (self._limit - len(sent)) - info.remaining
         if unseen > 0:
-            log.info(
-                "the server counts %d sends this limiter did not make: waiting for them", unseen
-            )
-            self._sent.extend([now] * unseen)
-            recent.extend([now] * unseen)
+            log.info("the server has room for %d fewer sends than this limiter: waiting", unseen)
+            # They age out of the server's window (its interval), not of ours: dated so,
+            # in order (the log stays sorted; rare enough to sort).
+            server_window = info.interval or self.rate.per_seconds
+            dated = now - max(0.0, self._window - server_window)
+            merged = sorted([*sent, *([dated] * unseen)])
+            sent.clear()
+            sent.extend(merged)
 
     def pause_until(self, deadline: float) -> None:
         """Hold every request until ``deadline`` (monotonic seconds); never shortens."""

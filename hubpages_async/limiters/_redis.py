@@ -118,6 +118,7 @@ class RedisLimiter:
         self._window = self.rate.effective_window
         prefix = f"{namespace}:{token_key(token)}"
         self._keys = [f"{prefix}:log", f"{prefix}:pause", f"{prefix}:seq", f"{prefix}:probe"]
+        self._window_key = f"{prefix}:window"
         self._daily_key = f"{namespace}:daily:{account or token_key(token)}"
         self._socket_timeout = socket_timeout
         self._ttl_ms = int((3 * self._window) * 1000) + 1000
@@ -135,7 +136,7 @@ class RedisLimiter:
         self._sent_at = contextvars.ContextVar[tuple[float, bool] | None](
             f"sent-{id(self)}", default=None
         )
-        self._round_trips = RoundTrips(self.rate)
+        self._round_trips = RoundTrips(self.rate, spreads=2.0)
         self._syncing = False
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -239,7 +240,8 @@ class RedisLimiter:
             int(self._window * 1000),
         ]
         while True:
-            code, wait_us, extra = await self._run("ADMIT", [*self._keys, self._daily_key], args)
+            keys = [*self._keys, self._daily_key, self._window_key]
+            code, wait_us, extra = await self._run("ADMIT", keys, args)
             if code == 2:
                 raise _daily_spent(int(extra))
             slot = self._clock() + int(wait_us) / _US
@@ -268,8 +270,8 @@ class RedisLimiter:
             self._spawn(self._run("PAUSE", [self._keys[1]], [int(seconds * _US)]))
 
     def feedback(self, info: RateLimitInfo) -> None:
-        """Share a rolling-window 429's pause; after a cold start, enter what the server
-        already counts (its limit less ``Remaining``) into the shared log."""
+        """Share a rolling-window 429's pause; after a cold start (and near a window's
+        end) make the shared log's room no larger than the server's ``Remaining``."""
         if info.max is not None and info.remaining is not None and not info.rate_limited:
             probe = self._probing.get()
             # Near the end of the server's window, check that the shared log holds at
@@ -278,12 +280,10 @@ class RedisLimiter:
             low = info.remaining <= max(2, info.max // 20)
             if probe or (low and not self._syncing and self._mode == "redis"):
                 self._probing.set(False)
-                # The server counted this request after it was sent, over the window
-                # before that: compare with the log since (sent - window).
-                sent = self._sent_at.get()
-                age = self._clock() - sent[0] if sent else 0.0
-                window = (info.interval or self.rate.per_seconds) + max(0.0, age)
-                self._spawn(self._sync(info.max - info.remaining, window, probe=probe))
+                # Entries it adds age out of the server's window (its interval), not ours.
+                server_window = info.interval or self.rate.per_seconds
+                back = max(0.0, self._round_trips.window - server_window)
+                self._spawn(self._sync(info.remaining, back, probe=probe))
         if self._fallback is not None and self._mode != "redis":
             self._fallback.feedback(info)
         pause = info.pause_for
@@ -306,11 +306,12 @@ class RedisLimiter:
             )
             self.pause_until(self._clock() + pause)
 
-    async def _sync(self, counted: int, window: float, *, probe: bool) -> None:
+    async def _sync(self, remaining: int, back: float, *, probe: bool) -> None:
         self._syncing = True
         try:
             keys = [self._keys[0], self._keys[3], self._keys[2]]
-            args = [int(window * _US), counted, self._ttl_ms, int(probe)]
+            window = int(self._round_trips.window * _US)
+            args = [window, self._limit, remaining, self._ttl_ms, int(probe), int(back * _US)]
             added = await self._run("SYNC", keys, args)
             if added:
                 log.info("shared rate limiter: the server counts %d sends Redis did not", added)

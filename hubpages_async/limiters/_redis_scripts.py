@@ -11,7 +11,8 @@ Keys (one namespace per token hash; every key expires, so Redis never grows):
   means Redis is new to this token (first use, a restart or a day idle);
 - ``probe``: present while the first request after such a cold start is out, so the
   others wait for its answer to tell what the server already counts;
-- ``daily``: a hash of one account's count per day number (UTC), kept two days.
+- ``daily``: a hash of one account's count per day number (UTC), kept two days;
+- ``window``: the widest window (HubSpot's plus a margin) a process asked for lately.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Final
 
 __all__ = ["ADMIT", "DAILY_USED", "PAUSE", "RECORD", "SYNC"]
 
-#: KEYS: log, pause, seq, probe, daily.  ARGV: limit, window_us, max_ahead_us, ttl_ms,
+#: KEYS: log, pause, seq, probe, daily, window.  ARGV: limit, window_us, max_ahead_us, ttl_ms,
 #: daily_limit (0: not counted), probe_ms.
 #: Returns {code, wait_us, extra}: code 0 admitted (sleep wait_us, then send; extra=1 when
 #: this request is the cold-start probe), 1 ask again after wait_us (the slot would be too
@@ -45,6 +46,14 @@ if redis.call('EXISTS', KEYS[3]) == 0 then
   end
 elseif redis.call('EXISTS', KEYS[4]) == 1 then
   return {1, math.min(redis.call('PTTL', KEYS[4]), 100) * 1000, 0}
+end
+-- The widest window any process asked for lately (its round trips vary the most, or its
+-- turns on the CPU come late): its late sends meet everyone's early ones, so all use it.
+local widest = tonumber(redis.call('GET', KEYS[6]) or '0')
+if window >= widest then
+  redis.call('SET', KEYS[6], string.format('%d', window), 'PX', ttl)
+else
+  window = widest
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local at = now
@@ -84,24 +93,26 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return {0, at - now, probe}
 """
 
-#: KEYS: log, probe, seq.  ARGV: window_us, server_count, ttl_ms, probe (0/1).
-#: Enter what the server counts beyond the log's admissions of the last window as
-#: admissions made now (conservative: they expire a whole window from now). After the
-#: probe's answer, also let the others go. Returns the number of entries added.
+#: KEYS: log, probe, seq.  ARGV: window_us, limit, server_remaining, ttl_ms,
+#: probe (0/1), back_us. When the server has less room left than the log (its
+#: admissions of the last window, future ones included), enter the difference as
+#: admissions made back_us ago (so they age out with the server's window; at most a
+#: whole window from now). After the probe's answer, also let the others go. Returns the
+#: number of entries added.
 SYNC: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[1])
-local counted = tonumber(ARGV[2])
-local ours = redis.call('ZCOUNT', KEYS[1], string.format('(%d', now - window), now)
+local room = tonumber(ARGV[2])
+room = room - redis.call('ZCOUNT', KEYS[1], string.format('(%d', now - window), '+inf')
 local added = 0
-while ours + added < counted do
+while room - added > tonumber(ARGV[3]) do
   added = added + 1
   local seq = redis.call('INCR', KEYS[3])
-  redis.call('ZADD', KEYS[1], now, seq)
+  redis.call('ZADD', KEYS[1], now - tonumber(ARGV[6]), seq)
 end
-if added > 0 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3])) end
-if tonumber(ARGV[4]) == 1 then
+if added > 0 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4])) end
+if tonumber(ARGV[5]) == 1 then
   if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], '0') end
   redis.call('PEXPIRE', KEYS[3], 86400000)
   redis.call('DEL', KEYS[2])
