@@ -123,7 +123,7 @@ class RoundTrips:
     sends and the next window's early ones meet in one of the server's windows, it
     holds more than the limit. A margin of one standard deviation of the round trip
     (which includes that delay) keeps them apart: ``window`` is HubSpot's window plus
-    the larger of that and the configured margin (at most half a window). ``spreads``
+    the larger of that and the configured margin (at most a tenth of a window). ``spreads``
     scales it: a limiter shared by several processes on one host also meets their
     uneven turns on the CPU, which come in bursts a single deviation underrates.
     """
@@ -143,7 +143,9 @@ class RoundTrips:
             delta = rtt - self._mean
             self._mean += 0.04 * delta
             self._var = 0.96 * (self._var + 0.04 * delta * delta)
-        spread = min(self.spreads * math.sqrt(self._var), self.rate.per_seconds / 2)
+        # At most a tenth of the window: a server slow enough to spread answers further
+        # is held back by its own Remaining (the log is seeded from it), not by idling.
+        spread = min(self.spreads * math.sqrt(self._var), self.rate.per_seconds / 10)
         self.window = self.rate.per_seconds + max(self.rate.margin, spread)
         return self.window
 
