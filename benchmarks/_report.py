@@ -74,7 +74,7 @@ def _table(scenario: Scenario, rows: Sequence[Summary]) -> list[str]:
     ]
     if floor:
         head.append("time vs floor")
-    if scenario.key == "create-limited":
+    if scenario.key.startswith("create-limited"):
         head.append("share of ceiling")
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for row in rows:
@@ -100,7 +100,7 @@ def _table(scenario: Scenario, rows: Sequence[Summary]) -> list[str]:
         ]
         if floor:
             cells.append(_times(floor.rate / row.rate))
-        if scenario.key == "create-limited":
+        if scenario.key.startswith("create-limited"):
             cells.append(f"{row.rate / CEILING_PAGES_PER_S:.1%}")
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -236,7 +236,7 @@ def _cell(scenario: Scenario, row: Summary) -> str:
     if scenario.op == "decode":
         return f"{prefix}{100_000 / row.rate:,.1f} ms"
     text = f"{prefix}{row.rate:,.0f} pages/s"
-    if scenario.key == "create-limited":
+    if scenario.key.startswith("create-limited"):
         text += f" ({row.rate / CEILING_PAGES_PER_S:.0%}, {row.n429} 429s)"
     return text
 
@@ -278,7 +278,7 @@ def write_chart(path: Path, sections: Sequence[Section]) -> None:
             ax.set_xlabel("pages/s (median, min-max), log scale")
             # Room on the right for the value labels (a factor, on a log axis).
             ax.set_xlim(right=max(ends, default=1) * 4)
-            if scenario.key == "create-limited":
+            if scenario.key.startswith("create-limited"):
                 ax.axvline(CEILING_PAGES_PER_S, color="red", linestyle="--", label="ceiling")
                 ax.legend(loc="lower right", fontsize=8)
         for y, (v, end) in enumerate(zip(values, ends, strict=True)):

@@ -155,15 +155,17 @@ def evaluate_targets(scenario: Scenario, rows: Sequence[Summary]) -> list[Target
                           at_least=True),
             _ratio_target(key, "within 1.3x of the floor's time", vs_floor, 1.3, at_least=False),
         ]  # fmt: skip
-    if key == "create-limited":
+    if key in ("create-limited", "create-limited-100k"):
+        # Issue 14: at 100,000 pages the bar is 97% (the burst no longer carries it).
+        bar = 0.97 if key == "create-limited-100k" else 0.95
         targets = []
         for row in rows:
             if row.contender != OURS:
                 continue
             share = row.rate / CEILING_PAGES_PER_S
-            ok = share >= 0.95 and row.n429 == 0 and row.errors == 0
-            detail = "met" if ok else _ceiling_miss(share, row.n429)
-            text = f">= 95% of ceiling with zero 429s ({row.label})"
+            ok = share >= bar and row.n429 == 0 and row.errors == 0
+            detail = "met" if ok else _ceiling_miss(share, row.n429, bar)
+            text = f">= {bar:.0%} of ceiling with zero 429s ({row.label})"
             targets.append(Target(key, text, share, "share", ok, detail))
         return targets
     if key == "export-limited":
@@ -181,10 +183,10 @@ def evaluate_targets(scenario: Scenario, rows: Sequence[Summary]) -> list[Target
     return []
 
 
-def _ceiling_miss(share: float, n429: int) -> str:
+def _ceiling_miss(share: float, n429: int, bar: float = 0.95) -> str:
     parts = []
-    if share < 0.95:
-        parts.append(f"{share:.1%} of the ceiling, {0.95 - share:.1%} short of 95%")
+    if share < bar:
+        parts.append(f"{share:.1%} of the ceiling, {bar - share:.1%} short of {bar:.0%}")
     if n429:
         parts.append(f"{n429} 429s received")
     return "missed: " + ", ".join(parts) if parts else "missed: errors"

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from . import errors, models, recipes
 from ._client import HubPages
@@ -38,6 +39,19 @@ from .resources import FoldersResource, LandingPagesResource, PagesResource
 # own, Python would print warnings to stderr through its last-resort handler).
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
+if TYPE_CHECKING:
+    from .limiters import RedisLimiter
+
+
+def __getattr__(name: str) -> Any:
+    # The Redis limiter lives in an optional extra: import redis only when it is asked for.
+    if name == "RedisLimiter":
+        from .limiters import RedisLimiter
+
+        return RedisLimiter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "AsyncPager",
     "BatchProgress",
@@ -59,6 +73,7 @@ __all__ = [
     "PollPolicy",
     "RateLimit",
     "RateLimitInfo",
+    "RedisLimiter",
     "RetryPolicy",
     "SavedContentFolder",
     "SavedPage",

@@ -99,8 +99,9 @@ class Core:
             trust_env=config.trust_env,
         )
         self._timeout = client_timeout(config.timeout)
+        # learn_first: the first answer's rate-limit headers seed the window (issue 14).
         self.limiter: Limiter = limiter or SlidingWindowLimiter(
-            config.rate_limit, sleep=self._throttle_sleep
+            config.rate_limit, sleep=self._throttle_sleep, learn_first=True
         )
         self.stats = ClientStats()
         self.budget = RetryBudget.for_policy(config.retry)

@@ -12,12 +12,14 @@ sent, else the window length from ``X-HubSpot-RateLimit-Interval-Milliseconds``)
 traffic: aiolimiter's leaky bucket, sized so that it is exact on its own, meters
 requests out evenly instead of spending a whole window's budget at once.
 
-Anything implementing :class:`Limiter` can replace them, e.g. a limiter shared between
-processes through Redis or a lock file.
+Anything implementing :class:`Limiter` can replace them: ``hubpages_async.limiters``
+also has :class:`~hubpages_async.limiters.RedisLimiter`, one budget for every process
+and host on a token.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import math
 import re
@@ -33,7 +35,7 @@ from aiolimiter import AsyncLimiter
 from . import errors
 from ._sansio import RateLimitInfo
 
-__all__ = ["Limiter", "RateLimit", "SlidingWindowLimiter", "SteadyLimiter"]
+__all__ = ["Limiter", "RateLimit", "RoundTrips", "SlidingWindowLimiter", "SteadyLimiter"]
 
 log = logging.getLogger("hubpages_async")
 
@@ -114,6 +116,40 @@ class RateLimit:
         return self.per_seconds + self.margin
 
 
+class RoundTrips:
+    """The spread of a limiter's recent round trips, and the window it calls for.
+
+    Requests reach the server's counter after uneven delays; when one window's late
+    sends and the next window's early ones meet in one of the server's windows, it
+    holds more than the limit. A margin of one standard deviation of the round trip
+    (which includes that delay) keeps them apart: ``window`` is HubSpot's window plus
+    the larger of that and the configured margin (at most a tenth of a window). ``spreads``
+    scales it: a limiter shared by several processes on one host also meets their
+    uneven turns on the CPU, which come in bursts a single deviation underrates.
+    """
+
+    def __init__(self, rate: RateLimit, *, spreads: float = 1.0) -> None:
+        self.rate = rate
+        self.spreads = spreads
+        self.window = rate.effective_window
+        self._mean: float | None = None
+        self._var = 0.0
+
+    def add(self, rtt: float) -> float:
+        """Count one round trip (seconds); return the window to use from now on."""
+        if self._mean is None:
+            self._mean = rtt
+        else:  # exponentially weighted mean and variance of the last ~50 round trips
+            delta = rtt - self._mean
+            self._mean += 0.04 * delta
+            self._var = 0.96 * (self._var + 0.04 * delta * delta)
+        # At most a tenth of the window: a server slow enough to spread answers further
+        # is held back by its own Remaining (the log is seeded from it), not by idling.
+        spread = min(self.spreads * math.sqrt(self._var), self.rate.per_seconds / 10)
+        self.window = self.rate.per_seconds + max(self.rate.margin, spread)
+        return self.window
+
+
 @runtime_checkable
 class Limiter(Protocol):
     """What the request loop needs from a rate limiter.
@@ -123,15 +159,10 @@ class Limiter(Protocol):
     ``pause_until`` holds every request back until a ``time.monotonic()`` deadline;
     ``feedback`` receives the rate-limit headers of every answer.
 
-    A limiter shared between processes implements the same four methods, e.g.::
+    The limiter shared between processes implements the same four methods::
 
-        class RedisLimiter:
-            async def acquire(self) -> float: ...  # e.g. a sorted set of send times per token
-            def release(self) -> None: ...
-            def pause_until(self, deadline: float) -> None: ...
-            def feedback(self, info: RateLimitInfo) -> None: ...
-
-        async with HubPages(token, limiter=RedisLimiter(...)) as hs: ...
+        limiter = RedisLimiter("redis://localhost:6379/0", token=token)
+        async with limiter, HubPages(token, limiter=limiter) as hs: ...
     """
 
     async def acquire(self) -> float: ...
@@ -150,6 +181,18 @@ class SlidingWindowLimiter:
     plus the log append cannot interleave. ``clock`` and ``sleep`` are injectable so
     that tests can run hours of simulated traffic without waiting.
 
+    It learns from the server too. Every answer's ``X-HubSpot-RateLimit-Remaining`` is
+    the room left in the server's window; when that is less than the room this log
+    sees (another process just spent part of the budget, or the server stamped some of
+    our sends later than we sent them), the difference is entered as sends made now.
+    And the window's margin grows to the spread of the round trips it measures, since
+    requests that reach the server's counter after uneven delays can otherwise land two
+    windows' worth of sends in one of the server's windows.
+
+    With ``learn_first`` (what ``HubPages`` uses by default) the very first request goes
+    out alone and the others wait for its answer, so a process started just after
+    another one on the same token learns what is left before it sends a burst.
+
     >>> limiter = SlidingWindowLimiter(RateLimit(requests=190, per_seconds=10))
     """
 
@@ -159,6 +202,7 @@ class SlidingWindowLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        learn_first: bool = False,
     ) -> None:
         self.rate = rate or RateLimit()
         self._limit = self.rate.effective_requests
@@ -168,9 +212,24 @@ class SlidingWindowLimiter:
         self._sent: deque[float] = deque(maxlen=self._limit)
         self._paused_until = 0.0
         self._lock: anyio.Lock | None = None
+        #: When this task's request was let through (read back by ``release``).
+        self._sent_at = contextvars.ContextVar[tuple[float, bool] | None](
+            f"sent-{id(self)}", default=None
+        )
+        self._round_trips = RoundTrips(self.rate)
+        # Until the first answer (release or feedback), one request at a time.
+        self._learned = not learn_first
+        self._probe_out = False
+        self._first_answer: anyio.Event | None = None
 
     def __repr__(self) -> str:
         return f"SlidingWindowLimiter({self._limit} per {self._window:g}s)"
+
+    @property
+    def window(self) -> float:
+        """The window the log measures now: HubSpot's, plus the larger of the configured
+        margin and the spread (one standard deviation) of recent round trips."""
+        return self._window
 
     def _wait_needed(self, now: float) -> float:
         if now < self._paused_until:
@@ -192,17 +251,60 @@ class SlidingWindowLimiter:
             self._lock = anyio.Lock(fast_acquire=True)
         waited = 0.0
         async with self._lock:
+            if not self._learned:
+                if self._first_answer is None:
+                    self._first_answer = anyio.Event()
+                if self._probe_out:
+                    started = self._clock()
+                    await self._first_answer.wait()
+                    waited += self._clock() - started
+                self._probe_out = True
             while True:
                 now = self._clock()
                 delay = self._wait_needed(now)
                 if delay <= 0:
                     self._sent.append(now)
+                    self._sent_at.set((now, False))
                     return waited
                 await self._sleep(delay)
                 waited += delay
 
     def release(self) -> None:
-        """Nothing to do: a send counts against the window whatever its outcome."""
+        """Measure the round trip (a send counts against the window whatever its outcome)."""
+        self._answered()
+        sent = self._sent_at.get()
+        if sent is None or sent[1]:
+            return
+        self._sent_at.set((sent[0], True))  # kept for feedback: when this request went
+        self._window = self._round_trips.add(self._clock() - sent[0])
+
+    def _answered(self) -> None:
+        if not self._learned:
+            self._learned = True
+            if self._first_answer is not None:
+                self._first_answer.set()
+
+    def _seed_from(self, info: RateLimitInfo) -> None:
+        """When the server has less room left than our log thinks, fill the difference
+        with sends made now (another process spent part of the budget, or the server
+        counted some of our sends late)."""
+        if info.max is None or info.remaining is None or info.rate_limited:
+            return
+        now = self._clock()
+        sent = self._sent
+        cutoff = now - self._window
+        while sent and sent[0] <= cutoff + _EPSILON:
+            sent.popleft()
+        unseen = (self._limit - len(sent)) - info.remaining
+        if unseen > 0:
+            log.info("the server has room for %d fewer sends than this limiter: waiting", unseen)
+            # They age out of the server's window (its interval), not of ours: dated so,
+            # in order (the log stays sorted; rare enough to sort).
+            server_window = info.interval or self.rate.per_seconds
+            dated = now - max(0.0, self._window - server_window)
+            merged = sorted([*sent, *([dated] * unseen)])
+            sent.clear()
+            sent.extend(merged)
 
     def pause_until(self, deadline: float) -> None:
         """Hold every request until ``deadline`` (monotonic seconds); never shortens."""
@@ -220,8 +322,14 @@ class SlidingWindowLimiter:
 
     def feedback(self, info: RateLimitInfo) -> None:
         """Pause on a rolling-window 429 or when the server's window has nothing left
-        (unless this limiter's own log already accounts for that whole window)."""
-        if not info.rate_limited and info.remaining == 0 and self._log_covers_server_window(info):
+        (unless this limiter's own log already accounts for that whole window); enter
+        sends the server counts and the log does not."""
+        covered = (
+            not info.rate_limited and info.remaining == 0 and self._log_covers_server_window(info)
+        )
+        self._seed_from(info)
+        self._answered()
+        if covered:
             return
         pause = info.pause_for
         if pause is None and (info.rate_limited or info.remaining == 0):

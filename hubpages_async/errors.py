@@ -31,6 +31,7 @@ __all__ = [
     "ConflictError",
     "HubPagesError",
     "IncompleteBatchError",
+    "LimiterUnavailableError",
     "LockedError",
     "NotFoundError",
     "OutcomeUnknownError",
@@ -50,6 +51,16 @@ class HubPagesError(Exception):
 
 class ClientStateError(HubPagesError, RuntimeError):
     """The client was used outside ``async with HubPages(...)`` (not entered, or closed)."""
+
+
+class LimiterUnavailableError(HubPagesError):
+    """The shared rate limiter's store (Redis) cannot be reached: the request was not sent.
+
+    Raised by :class:`~hubpages_async.limiters.RedisLimiter` in its default
+    ``on_redis_error="fail"`` mode, at the start of a job or in the middle of one. It is
+    not an API error, so bulk helpers do not turn it into per-input failures: the job
+    stops, its journal intact, and a rerun resumes where it stopped.
+    """
 
 
 class ValidationError(ValueError, HubPagesError):

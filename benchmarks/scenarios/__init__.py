@@ -153,6 +153,20 @@ SCENARIOS: Final[tuple[Scenario, ...]] = (
         ),
         emulator=EmulatorOptions(rate_limit=LIMIT, latency=0.5),
     ),
+    # Issue 14: the size of a real migration, where the opening burst no longer hides the
+    # steady state (at 20,000 pages a tenth of the requests go in the first window).
+    Scenario(
+        key="create-limited-100k",
+        number="3b",
+        title="Create 100,000 pages at 190 req/10 s, 0.5 s latency",
+        op="create",
+        count=100_000,
+        quick_count=20_000,
+        entries=(Entry(OURS, OURS, concurrency=32),),
+        emulator=EmulatorOptions(rate_limit=LIMIT, latency=0.5),
+        single_round=True,
+        timeout_s=1800.0,
+    ),
     Scenario(
         key="export-limited",
         number="4",
@@ -222,6 +236,7 @@ RUN_ORDER: Final = (
     "memory-create",
     "memory-export",
     "create-limited",
+    "create-limited-100k",
     "export-limited",
     "create",
     "export",

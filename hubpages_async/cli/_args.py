@@ -167,6 +167,10 @@ def _connection_options() -> Parser:
         metavar="FILE",
         help="with the embedded emulator: keep its pages in this sqlite file between runs",
     )
+    # One rate budget across processes and hosts (issue 14): its own module, its own block.
+    from ._limiter import add_limiter_option
+
+    add_limiter_option(group)
     _add_output_options(common)
     return common
 

@@ -154,7 +154,7 @@ async def open_portal(
         if url is not None:
             kwargs["base_url"] = url
         where = url or f"HubSpot ({DEFAULT_URL})"
-        async with HubPages(token, **kwargs) as hs:
+        async with _shared_limiter(args, token, kwargs), HubPages(token, **kwargs) as hs:
             yield Portal(hs, where, _identity(url or DEFAULT_URL, token))
         return
 
@@ -180,8 +180,28 @@ async def open_portal(
         # abspath only reads the working directory: no I/O worth a thread.
         where = os.path.abspath(state) if state else None  # noqa: ASYNC240
         identity = _identity("emulator-state", where) if where else None
-        async with HubPages(EMULATOR_TOKEN, **kwargs) as hs:
+        async with (
+            _shared_limiter(args, EMULATOR_TOKEN, kwargs),
+            HubPages(EMULATOR_TOKEN, **kwargs) as hs,
+        ):
             yield Portal(hs, f"embedded emulator {emu.url}", identity, emu)
+
+
+@contextlib.asynccontextmanager
+async def _shared_limiter(
+    args: argparse.Namespace, token: str, kwargs: dict[str, Any]
+) -> AsyncIterator[None]:
+    """With ``--limiter``/``$HUBPAGES_LIMITER_URL``: a RedisLimiter at the same rate,
+    checked before anything is sent, and closed afterwards."""
+    from ._limiter import limiter_for
+
+    limiter = limiter_for(args, token, kwargs["rate_limit"])
+    if limiter is None:
+        yield
+        return
+    async with limiter:  # raises LimiterUnavailableError when Redis does not answer
+        kwargs["limiter"] = limiter
+        yield
 
 
 async def preflight(resource: Any) -> None:

@@ -85,10 +85,18 @@ class EmulatorApp:
         async_batches: bool = False,
         clock: Callable[[], float] = time.monotonic,
         slow_chunk_delay: float = 0.02,
+        stamp_lag: float = 0.0,
+        record_attempts: bool = False,
     ) -> None:
         self.store = store
         self.auth = Authenticator(tokens)
-        self.limiter = RateLimiter(parse_rate_limit(rate_limit), daily_limit, clock=clock)
+        self.limiter = RateLimiter(
+            parse_rate_limit(rate_limit), daily_limit, clock=clock, record_attempts=record_attempts
+        )
+        #: Test-only: each request waits a random 0..stamp_lag seconds before the rate
+        #: window counts it (a queue between the client and the server's counter).
+        self.stamp_lag = stamp_lag
+        self._lag_rng = random.Random(fault_seed + 1)
         self.max_batch = max_batch
         self.latency = latency
         self.jitter = jitter
@@ -119,6 +127,8 @@ class EmulatorApp:
         writes = operation not in _READ_ONLY_OPS
 
         async def handle(request: web.Request) -> web.StreamResponse:
+            if self.stamp_lag:
+                await asyncio.sleep(self._lag_rng.uniform(0, self.stamp_lag))
             try:
                 principal = auth.authenticate(request.headers.get("Authorization"))
                 admitted, headers = limiter.admit(principal.token_id, principal.portal)

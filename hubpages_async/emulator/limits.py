@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .._rate_spec import parse_rate_spec
 from .errors import ApiError
 
-__all__ = ["RateLimit", "RateLimiter", "parse_rate_limit"]
+__all__ = ["Attempt", "RateLimit", "RateLimiter", "busiest_window", "parse_rate_limit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +41,33 @@ def parse_rate_limit(spec: str | RateLimit | None) -> RateLimit | None:
     return None if parsed is None else RateLimit(*parsed)
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One request the rate limiter counted or refused (``record_attempts=True``)."""
+
+    time: float  # the limiter's clock (time.monotonic by default)
+    token_id: str
+    admitted: bool
+
+
+def busiest_window(times: list[float], window: float) -> int:
+    """The most ``times`` in any rolling ``window`` (both sorted and unsorted input)."""
+    ordered = sorted(times)
+    best = start = 0
+    for end, t in enumerate(ordered):
+        while ordered[start] <= t - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 class RateLimiter:
-    """Admits or refuses requests; ``admit`` returns the headers to send either way."""
+    """Admits or refuses requests; ``admit`` returns the headers to send either way.
+
+    With ``record_attempts`` every call is kept in :attr:`attempts`, refusals included,
+    so a test or benchmark can count the busiest window the server saw from its own
+    record (the request log only holds admitted requests).
+    """
 
     def __init__(
         self,
@@ -51,8 +76,10 @@ class RateLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        record_attempts: bool = False,
     ) -> None:
         self.rate = rate
+        self.attempts: list[Attempt] | None = [] if record_attempts else None
         self.daily = daily
         self._clock = clock
         self._wall = wall_clock
@@ -62,6 +89,17 @@ class RateLimiter:
     def admit(self, token_id: str, portal: int) -> tuple[float, dict[str, str]]:
         """Count one request, returning (admission time, headers) or raising a 429."""
         now = self._clock()
+        try:
+            admitted = self._admit(now, token_id, portal)
+        except ApiError:
+            if self.attempts is not None:
+                self.attempts.append(Attempt(now, token_id, False))
+            raise
+        if self.attempts is not None:
+            self.attempts.append(Attempt(now, token_id, True))
+        return admitted
+
+    def _admit(self, now: float, token_id: str, portal: int) -> tuple[float, dict[str, str]]:
         headers: dict[str, str] = {}
         rate = self.rate
         window: deque[float] | None = None

@@ -38,7 +38,10 @@ class Emulator:
     ``async_batches``, ``state`` (an sqlite file that survives restarts) and
     ``seed_pages`` (that many realistic pages of each kind in every known portal, created
     once when the state is empty). ``clock`` is the monotonic clock of the rate window
-    and request log; ``wall_clock`` the clock of page timestamps.
+    and request log; ``wall_clock`` the clock of page timestamps. Test-only:
+    ``stamp_lag`` makes each request wait a random 0..stamp_lag seconds before the rate
+    window counts it; ``record_attempts`` keeps every counted or refused request in
+    ``app.limiter.attempts``.
     """
 
     def __init__(
@@ -60,6 +63,8 @@ class Emulator:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         seed: int = 0,
+        stamp_lag: float = 0.0,
+        record_attempts: bool = False,
     ) -> None:
         self.host = host
         self.port = port
@@ -79,6 +84,8 @@ class Emulator:
             tokens=list(tokens) if tokens is not None else None,
             async_batches=async_batches,
             clock=clock,
+            stamp_lag=stamp_lag,
+            record_attempts=record_attempts,
         )
         self._runner: web.AppRunner | None = None
         self._persist: object | None = None

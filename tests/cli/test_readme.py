@@ -41,7 +41,8 @@ MARKERS = {
     "migration": "sandbox-to-production.journal",
     "emulator": "async with Emulator(",
     "pytest": "def test_creates_a_page",
-    "rate limit": 'RateLimit.tier("professional")',
+    "rate limit": 'hs = HubPages(rate_limit=RateLimit.tier("professional"))',
+    "redis": "RedisLimiter(",
 }
 
 
@@ -123,6 +124,11 @@ async def test_library_examples_as_written(
     assert out == "10 of 100 pages\n"
 
     code, out, err = await _run(_save(tmp_path, "rate limit"), env)
+    assert (code, err) == (0, "")
+
+    # The web app's Redis-shared limiter: importing it as a module (what a worker does)
+    # defines the app's cleanup context from the README's names, sending nothing.
+    code, out, err = await _run(_save(tmp_path, "redis"), env)
     assert (code, err) == (0, "")
 
 

@@ -99,10 +99,11 @@ async def test_two_clients_sharing_one_limiter_stay_within_one_window(emulator: 
 )
 async def test_control_the_emulator_does_catch_a_too_generous_limiter(emulator: Any) -> None:
     # Without a correct limiter the same burst is refused: the proof above is not vacuous.
+    # (A plain one: the client's default would learn the real limit from its first answer.)
     async with HubPages(
         FAKE_TOKEN,
         base_url=emulator.url,
-        rate_limit=RateLimit(requests=1000, per_seconds=1.0),
+        limiter=SlidingWindowLimiter(RateLimit(requests=1000, per_seconds=1.0)),
         retry=RetryPolicy.none(),
         max_concurrency=200,
     ) as hs:
