@@ -24,7 +24,8 @@ these choices (each also noted where it is implemented):
   a 400 VALIDATION_ERROR; ``schedule`` publishes the draft at ``publishDate``.
 - Every change records a revision; revision lists are newest first and page with
   ``after``/``before`` revision ids.
-- attach/detach/update-languages (no success code in the spec) answer 204.
+- attach/detach/update-languages (no success code in the spec) answer an empty 200:
+  HubSpot's Node client accepts only 200 there, its Python clients any 2xx.
 - ``contentTypeCategory`` is sent as the spec's string enum ("4" site page, "1" landing page).
 - Batch inputs above ``max_batch`` (default 100) are a 400; batch archive is 204 even for
   unknown ids. In ``async_batches`` mode the status link is ``{url}/emulator/batches/{n}``.

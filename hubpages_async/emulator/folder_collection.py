@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import msgspec
 
 from ..models import UNSET, ContentFolder, ContentFolderVersion
 from .errors import bad_request
 from .page_rules import EMULATOR_USER, EPOCH
+from .portal_context import PortalContext
 from .records import JSON_ENCODER, FolderRecord, Records
-
-if TYPE_CHECKING:
-    from .store import Portal
 
 __all__ = ["FolderCollection"]
 
@@ -26,7 +24,7 @@ class FolderCollection(Records[FolderRecord]):
 
     kind = "landing-pages/folders"
 
-    def __init__(self, portal: Portal) -> None:
+    def __init__(self, portal: PortalContext) -> None:
         self.portal = portal
         self.store = portal.store
         super().__init__()

@@ -317,23 +317,27 @@ def lang_create(ctx: Ctx) -> Reply:
     return 200, ctx.pages.encoded(rec), _J
 
 
-def _no_content(request_type: type[T], action: Callable[[PageCollection, T], None]) -> Handler:
-    """A collection-level action answering 204: decode the body strictly, apply it."""
+def _no_content(
+    request_type: type[T], action: Callable[[PageCollection, T], None], *, status: int = 204
+) -> Handler:
+    """A collection-level action answering with no body: decode strictly, apply it."""
 
     def handler(ctx: Ctx) -> Reply:
         action(ctx.pages, decode_body(ctx.body, request_type))
-        return 204, None, _J
+        return status, None, _J
 
     return handler
 
 
-# HubSpot's quirk: attach, detach and update-languages declare no success code; 204 it is.
 ab_end = _no_content(AbTestEndRequest, groups.end_ab_test)
 ab_rerun = _no_content(AbTestRerunRequest, groups.rerun_ab_test)
-lang_attach = _no_content(AttachToLangGroupRequest, groups.attach_to_group)
-lang_detach = _no_content(DetachFromLangGroupRequest, groups.detach_from_group)
+# HubSpot's quirk: attach, detach and update-languages declare no success code. HubSpot's
+# Node client accepts only 200 there (it throws on 204), both Python clients any 2xx: an
+# empty 200 is the one answer every official client takes.
+lang_attach = _no_content(AttachToLangGroupRequest, groups.attach_to_group, status=200)
+lang_detach = _no_content(DetachFromLangGroupRequest, groups.detach_from_group, status=200)
 lang_primary = _no_content(SetLangPrimaryRequest, groups.set_new_primary)
-lang_update = _no_content(UpdateLanguagesRequest, groups.update_languages)
+lang_update = _no_content(UpdateLanguagesRequest, groups.update_languages, status=200)
 
 
 # -- batches ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 
@@ -26,15 +26,13 @@ from .page_rules import (
     merge_page,
     validate_page_input,
 )
+from .portal_context import PortalContext
 from .records import JSON_ENCODER, PageRecord, Records
-
-if TYPE_CHECKING:
-    from .store import Portal
 
 __all__ = ["PageCollection"]
 
 
-def _slug_key(portal: Portal, kind: str, page: Page) -> tuple[str, str, str] | None:
+def _slug_key(portal: PortalContext, kind: str, page: Page) -> tuple[str, str, str] | None:
     slug = page.slug
     if not isinstance(slug, str):
         return None
@@ -53,7 +51,7 @@ class PageCollection(Records[PageRecord]):
 
     what = "Page"
 
-    def __init__(self, portal: Portal, kind: str) -> None:
+    def __init__(self, portal: PortalContext, kind: str) -> None:
         self.portal = portal
         self.store = portal.store
         self.kind = kind
