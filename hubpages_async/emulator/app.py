@@ -23,6 +23,7 @@ from .auth import Authenticator, TokenSpec
 from .batches import JOB_PATH, BatchJobs
 from .errors import ApiError, error_body
 from .faults import ERROR_KINDS, FaultPicker, FaultPlan, parse_faults
+from .guards import error_response, read_body, size_guard
 from .handlers import Ctx, Handler, folder_handlers, page_handlers
 from .limits import RateLimit, RateLimiter, parse_rate_limit
 from .store import Store
@@ -85,8 +86,10 @@ class EmulatorApp:
         async_batches: bool = False,
         clock: Callable[[], float] = time.monotonic,
         slow_chunk_delay: float = 0.02,
+        max_body: int = 64 * 1024 * 1024,
     ) -> None:
         self.store = store
+        self.max_body = max_body
         self.auth = Authenticator(tokens)
         self.limiter = RateLimiter(parse_rate_limit(rate_limit), daily_limit, clock=clock)
         self.max_batch = max_batch
@@ -137,7 +140,7 @@ class EmulatorApp:
             try:
                 if scopes is not None:
                     auth.require(principal, scopes)
-                body = await request.read() if request.can_read_body else b""
+                body = await read_body(request)
                 picker = self.picker
                 if picker.plan is not None:
                     fault, cancel, rng = picker.pick(
@@ -259,7 +262,7 @@ class EmulatorApp:
 
     def build(self) -> web.Application:
         """The aiohttp application with every route mounted under both prefixes."""
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(client_max_size=self.max_body, middlewares=[size_guard])
         router = app.router
         for prefix in PREFIXES:
             # Folders first: "/landing-pages/folders" would otherwise match "/{objectId}".
@@ -323,9 +326,7 @@ def _fault_error(status: int, token_id: str) -> ApiError:
 
 
 def _error_response(err: ApiError, headers: dict[str, str]) -> web.Response:
-    headers = dict(headers)
-    headers["Content-Type"] = "application/json;charset=utf-8"
-    return web.Response(status=err.status, body=err.body(), headers=headers)
+    return error_response(err, headers)
 
 
 def _close(request: web.Request, record: RequestRecord) -> web.StreamResponse:

@@ -262,7 +262,16 @@ def decode_cursor(token: str, sort_spec: str) -> tuple[list[Any], int]:
         spec, key, item_id = _decode_json(raw)
         if not isinstance(key, list) or not isinstance(item_id, int):
             raise ValueError
-    except (ValueError, TypeError, binascii.Error, msgspec.DecodeError):
+        for part in key:
+            # Each part is what _sort_value makes: [0 | 1, number or text].
+            if not (
+                isinstance(part, list)
+                and len(part) == 2
+                and part[0] in (0, 1)
+                and isinstance(part[1], int | float | str)
+            ):
+                raise ValueError
+    except (ValueError, TypeError, RecursionError, binascii.Error, msgspec.DecodeError):
         raise bad_request(f"after: {token!r} is not a valid paging cursor", field="after") from None
     if spec != sort_spec:
         raise bad_request("after: this cursor was issued for a different sort order", field="after")
@@ -495,7 +504,10 @@ def run_query(
         while lo < hi:  # first item strictly after the cursor in (key, id) order
             mid = (lo + hi) // 2
             k, i = matched[mid]
-            c = _cmp(k, ckey, dirs) if len(ckey) == len(dirs) else 1
+            try:
+                c = _cmp(k, ckey, dirs) if len(ckey) == len(dirs) else 1
+            except TypeError:  # a hand-made cursor: text where the sort key is a number
+                raise bad_request("after: not a valid paging cursor", field="after") from None
             if c < 0 or (c == 0 and (i >= cid if id_desc else i <= cid)):
                 lo = mid + 1
             else:

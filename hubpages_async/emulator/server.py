@@ -13,6 +13,7 @@ from aiohttp import web
 from .app import EmulatorApp, RequestRecord
 from .auth import TokenSpec
 from .faults import FaultPlan
+from .guards import PARSER_LIMITS
 from .limits import RateLimit
 from .page_rules import PAGE_KINDS
 from .store import Store
@@ -37,7 +38,8 @@ class Emulator:
     (``TOKEN[@PORTAL][:scopes]`` specs; None accepts any Bearer token in portal 1),
     ``async_batches``, ``state`` (an sqlite file that survives restarts) and
     ``seed_pages`` (that many realistic pages of each kind in every known portal, created
-    once when the state is empty). ``clock`` is the monotonic clock of the rate window
+    once when the state is empty). ``max_body`` caps a request body (a bigger one is a
+    JSON 413). ``clock`` is the monotonic clock of the rate window
     and request log; ``wall_clock`` the clock of page timestamps.
     """
 
@@ -60,6 +62,7 @@ class Emulator:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         seed: int = 0,
+        max_body: int = 64 * 1024 * 1024,
     ) -> None:
         self.host = host
         self.port = port
@@ -79,6 +82,7 @@ class Emulator:
             tokens=list(tokens) if tokens is not None else None,
             async_batches=async_batches,
             clock=clock,
+            max_body=max_body,
         )
         self._runner: web.AppRunner | None = None
         self._persist: object | None = None
@@ -111,7 +115,9 @@ class Emulator:
             self._persist = persist
         if self.seed_pages:
             self._seed()
-        runner = web.AppRunner(self.app.build(), access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            self.app.build(), access_log=None, handle_signals=False, **PARSER_LIMITS
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         await site.start()
