@@ -19,6 +19,7 @@ from typing import Final
 
 from aiohttp import web
 
+from .._acyclic import run_paused
 from .auth import Authenticator, TokenSpec
 from .batches import JOB_PATH, BatchJobs
 from .errors import ApiError, error_body
@@ -171,7 +172,7 @@ class EmulatorApp:
                     self.max_batch,
                     self.async_batches,
                 )
-                status, payload, extra = handler(ctx)
+                status, payload, extra = run_paused(handler, ctx) if writes else handler(ctx)
             except ApiError as err:
                 record.status = err.status
                 headers.update(err.headers)

@@ -57,6 +57,10 @@ def _edge_cases(rng: random.Random) -> list[Any]:
             page.pop("publishDate", None)  # published now
         elif roll == 8:
             page.pop("name")  # REQUIRED
+        elif i % 20 == 9:
+            page.update(state=None, authorName=None, domain=None, slug=None)  # defaults kept
+        else:
+            page.update(language=None, createdAt="2020-01-01T00:00:00", published=True)
         out.append(page)
     return out
 
