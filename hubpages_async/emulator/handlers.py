@@ -8,7 +8,7 @@ change the portal's state through ``store.py``/``groups.py`` and return
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -46,7 +46,7 @@ from .errors import ApiError, bad_request, not_found
 from .folder_collection import FolderCollection
 from .page_collection import PageCollection
 from .query import MAX_LIMIT, bool_param, parse_list_query, run_query, select_properties
-from .records import JSON_ENCODER, PageRecord
+from .records import JSON_ENCODER, PageRecord, RecordMap
 from .store import Portal, Store
 
 __all__ = ["Ctx", "Handler", "Reply", "folder_handlers", "page_handlers"]
@@ -106,7 +106,7 @@ class _Collection(Protocol):
     query_cache: dict[Any, tuple[int, list[tuple[list[Any], int]]]]
 
     @property
-    def records(self) -> Mapping[int, Any]: ...
+    def records(self) -> RecordMap[Any]: ...
     def item(self, object_id: int) -> Any: ...
 
     def get(self, object_id: str | int, *, archived: bool = False) -> Any: ...
@@ -149,7 +149,7 @@ def list_objects(ctx: Ctx) -> Reply:
     """GET /{kind} and /landing-pages/folders: filters, sort, cursor, properties."""
     coll = _coll(ctx)
     q = parse_list_query(ctx.request.query, folders=ctx.kind == "landing-pages/folders")
-    ids, total, nxt = run_query(q, coll, coll.item)
+    ids, total, nxt = run_query(q, coll, coll.item, getattr(coll, "created_ms", None))
     records = coll.records
     enc = coll.encoded
     parts = [enc(records[i]) for i in ids]

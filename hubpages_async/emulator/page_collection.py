@@ -29,7 +29,7 @@ from .page_rules import (
     validate_page_input,
 )
 from .portal_context import PortalContext
-from .records import JSON_ENCODER, PageRecord, Records
+from .records import JSON_ENCODER, PageRecord, PageSource, Records
 
 __all__ = ["PageCollection"]
 
@@ -62,6 +62,8 @@ class PageCollection(Records[PageRecord]):
         self.groups: dict[int, set[int]] = {}
         self._cache: dict[int, bytes] = {}
         self._stale_at: dict[int, datetime] = {}
+        #: generated (seeded) pages, if the portal was seeded (see ``seeded.py``)
+        self.seeded: PageSource | None = None
 
     # -- reading ---------------------------------------------------------------------
     def item(self, object_id: int) -> Page:
@@ -81,7 +83,13 @@ class PageCollection(Records[PageRecord]):
         )
 
     def encoded(self, rec: PageRecord) -> bytes:
-        """The live page's JSON, cached until the page (or its language group) changes."""
+        """The live page's JSON, cached until the page (or its language group) changes.
+
+        A generated (seeded, unchanged) page is encoded afresh: caching a million of
+        them would undo the point of generating them.
+        """
+        if not self.records.is_stored(rec.id):
+            return JSON_ENCODER.encode(self.render(rec))
         cached = self._cache.get(rec.id)
         if cached is not None:
             stale = self._stale_at.get(rec.id)
@@ -107,11 +115,23 @@ class PageCollection(Records[PageRecord]):
         tf = rec.live.translated_from_id
         if isinstance(tf, str) and tf.isdigit():
             return int(tf)
-        return rec.id if self.groups.get(rec.id) else None
+        return rec.id if self.variants(rec.id) else None
+
+    def variants(self, primary: int) -> set[int]:
+        """Ids of the language variants of ``primary`` (seeded ones included)."""
+        found = set(self.groups.get(primary, ()))
+        source = self.seeded
+        if source is not None and self.records.owns(primary):
+            want = str(primary)
+            for v in source.variants_of(primary):
+                rec = self.records.get(v)
+                if rec is not None and rec.live.translated_from_id == want:
+                    found.add(v)
+        return found
 
     def group_members(self, primary: int) -> list[PageRecord]:
         """Primary first, then its variants (non-deleted) in id order."""
-        members = [primary, *sorted(self.groups.get(primary, ()))]
+        members = [primary, *sorted(self.variants(primary))]
         out = []
         for i in members:
             r = self.records.get(i)
@@ -135,6 +155,12 @@ class PageCollection(Records[PageRecord]):
     def _touch(self, rec: PageRecord) -> None:
         self.version += 1
         self._cache.pop(rec.id, None)
+        self._changed(rec)
+
+    def _changed(self, rec: PageRecord) -> None:
+        # Every change ends here: a generated (seeded) record is stored from now on.
+        if not self.records.is_stored(rec.id):
+            self.records[rec.id] = rec
         self.store.changed(self.portal.id, self.kind, rec)
 
     def record_revision(self, rec: PageRecord, page: Page) -> None:
@@ -155,7 +181,7 @@ class PageCollection(Records[PageRecord]):
     def _check_key(self, key: tuple[str, str, str] | None, page: Page, page_id: int | None) -> None:
         if key is None:
             return
-        owner = self.portal.slugs.get(key)
+        owner = self.portal.slug_owner(key)
         if owner is not None and owner != (self.kind, page_id):
             raise conflict(
                 f"A page already exists at {key[0]}/{key[1]} (language {key[2] or 'none'}): "
@@ -207,9 +233,23 @@ class PageCollection(Records[PageRecord]):
         """
         validate_page_input(body, creating=True, where=where)
         now = self.store.now()
+        page_id = self.store.next_id()
+        page = self.build_page(body, page_id, now)
+        key = _slug_key(self.portal, self.kind, page)
+        self._check_key(key, page, None)
+        rec = PageRecord(id=page_id, live=page, draft=copy_page(page))
+        self.records[page_id] = rec
+        self.live_ids.append(page_id)  # ids only grow, so the list stays sorted
+        if key is not None:
+            self.portal.slugs[key] = (self.kind, page_id)
+        self.record_revision(rec, page)
+        self._touch(rec)
+        return rec
+
+    def build_page(self, body: Page, page_id: int, now: datetime) -> Page:
+        """The page ``create`` stores for ``body`` (a new struct; nothing is stored)."""
         changes = new_page_changes(body)
         template = self._template
-        page_id = self.store.next_id()
         slug = changes.get("slug", UNSET)
         domain = changes.get("domain", template.domain)
         host = domain if isinstance(domain, str) and domain else self._default_domain
@@ -226,17 +266,26 @@ class PageCollection(Records[PageRecord]):
         changes["url"] = url
         changes["created"] = now
         changes["updated"] = now
-        page = msgspec.structs.replace(template, **changes)
-        key = _slug_key(self.portal, self.kind, page)
-        self._check_key(key, page, None)
-        rec = PageRecord(id=page_id, live=page, draft=copy_page(page))
-        self.records[page_id] = rec
-        self.live_ids.append(page_id)  # ids only grow, so the list stays sorted
-        if key is not None:
-            self.portal.slugs[key] = (self.kind, page_id)
-        self.record_revision(rec, page)
-        self._touch(rec)
-        return rec
+        return msgspec.structs.replace(template, **changes)
+
+    def created_ms(self, page_id: int) -> int:
+        """A page's creation time in epoch ms (a seeded page's comes from its id)."""
+        seeded = self.seeded
+        if seeded is not None and self.records.owns(page_id):
+            return seeded.created_ms(page_id)
+        created = self.records[page_id].live.created
+        return int(created.timestamp() * 1000) if isinstance(created, datetime) else 0
+
+    def slug_key(self, page: Page) -> tuple[str, str, str] | None:
+        """The (domain, slug, language) a page's URL is unique on, or None."""
+        return _slug_key(self.portal, self.kind, page)
+
+    def install_seed(self, source: PageSource) -> None:
+        """Serve generated pages for ``source``'s ids (see ``seeded.py``)."""
+        self.seeded = source
+        self.records.source = source
+        self.live_ids.extend(range(source.base, source.stop))
+        self.version += 1
 
     @functools.cached_property
     def _default_domain(self) -> str:
@@ -285,7 +334,7 @@ class PageCollection(Records[PageRecord]):
         page.translated_from_id = rec.live.translated_from_id
         rec.draft = page
         self.record_revision(rec, page)
-        self.store.changed(self.portal.id, self.kind, rec)
+        self._changed(rec)
 
     def update(self, rec: PageRecord, patch: Page, *, where: str = "") -> None:
         """PATCH /{id}: sparse update of the live page; the draft gets the same fields."""
@@ -323,7 +372,7 @@ class PageCollection(Records[PageRecord]):
         """draft/reset: the draft becomes a copy of the live page."""
         rec.draft = copy_page(rec.live)
         self.record_revision(rec, rec.draft)
-        self.store.changed(self.portal.id, self.kind, rec)
+        self._changed(rec)
 
     def schedule(self, rec: PageRecord, publish_date: datetime) -> None:
         """schedule: publish the draft at ``publish_date`` (state PUBLISHED_OR_SCHEDULED)."""
@@ -352,7 +401,7 @@ class PageCollection(Records[PageRecord]):
         """Move a page into (or out of) a language group; caches of both groups reset."""
         old = self._primary_of(rec)
         if old is not None:
-            self.invalidate([old, *self.groups.get(old, ())])
+            self.invalidate([old, *self.variants(old)])
             self.groups.get(old, set()).discard(rec.id)
             if old in self.groups and not self.groups[old]:
                 del self.groups[old]

@@ -50,6 +50,10 @@ class PortalContext(Protocol):
         """(domain, slug, language) -> (kind, page id): URLs are unique within a portal."""
         ...
 
+    def slug_owner(self, key: tuple[str, str, str]) -> tuple[str, int] | None:
+        """The (kind, id) of the live page at this URL key, if any."""
+        ...
+
     def default_domain(self, kind: str) -> str:
         """The portal's primary domain for a content type."""
         ...

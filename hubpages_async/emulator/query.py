@@ -387,7 +387,11 @@ def _cmp(a: list[Any], b: list[Any], dirs: Sequence[bool]) -> int:
 
 
 def _created_order(
-    q: ListQuery, coll: _Coll, ids: list[int], get_obj: Callable[[int], Any]
+    q: ListQuery,
+    coll: _Coll,
+    ids: list[int],
+    get_obj: Callable[[int], Any],
+    created_ms: Callable[[int], int] | None = None,
 ) -> tuple[list[int], int, str | None]:
     """A createdAt-ordered list without sorting, and without a full scan.
 
@@ -398,8 +402,11 @@ def _created_order(
     pages a portal holds.
     """
 
-    def created(i: int) -> int:
+    def built(i: int) -> int:
         return int(_value(get_obj(i), "created") or 0)
+
+    # The collection may know creation times without building the object (seeded pages).
+    created = created_ms if created_ms is not None else built
 
     lo, hi = 0, len(ids)
     others: list[_Filter] = []
@@ -488,11 +495,16 @@ def run_query(
     q: ListQuery,
     coll: _Coll,
     get_obj: Callable[[int], Any],
+    created_ms: Callable[[int], int] | None = None,
 ) -> tuple[list[int], int, str | None]:
-    """Return (ids of this page, total matches, next cursor or None)."""
+    """Return (ids of this page, total matches, next cursor or None).
+
+    ``created_ms`` (optional) gives an object's creation time in epoch milliseconds
+    without building it: generated (seeded) pages know theirs from their id.
+    """
     ids = coll.deleted_ids if q.archived else coll.live_ids
     if q.by_created:
-        return _created_order(q, coll, ids, get_obj)
+        return _created_order(q, coll, ids, get_obj, created_ms)
 
     dirs = [d for _, d in q.sort]
     id_desc = dirs[0]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
@@ -16,7 +15,11 @@ from .faults import FaultPlan
 from .guards import PARSER_LIMITS
 from .limits import RateLimit
 from .page_rules import PAGE_KINDS
+from .seeded import install, seed_lazily
 from .store import Store
+
+if TYPE_CHECKING:
+    from .persist import SqlitePersistence
 
 __all__ = ["Emulator"]
 
@@ -106,15 +109,22 @@ class Emulator:
     # -- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
         """Load state, seed pages, bind the port."""
+        persist = None
         if self.state_path is not None:
             from .persist import SqlitePersistence
 
             persist = SqlitePersistence(self.state_path, self.store)
+            # Generated pages first, then the stored records that override them.
+            for portal_id, kind, plan in persist.seed_plans():
+                install(self.store.portal(portal_id), kind, plan)
+                self.store.reserve_past(
+                    plan.base + plan.n + plan.n_ab, plan.revision_base + 4 * plan.n
+                )
             persist.load()
             self.app.after_write = persist.flush
             self._persist = persist
         if self.seed_pages:
-            self._seed()
+            self._seed(persist)
         runner = web.AppRunner(
             self.app.build(), access_log=None, handle_signals=False, **PARSER_LIMITS
         )
@@ -127,14 +137,16 @@ class Emulator:
         host = self.host if ":" not in self.host else f"[{self.host}]"
         self.url = f"http://{host}:{self.port}"
 
-    def _seed(self) -> None:
-        from .seed import seed_portal
-
+    def _seed(self, persist: SqlitePersistence | None) -> None:
         for portal_id in sorted(self.app.auth.portals):
             portal = self.store.portal(portal_id)
             if any(portal.pages[k].records for k in PAGE_KINDS):
                 continue  # a state file already holds pages: never seed twice
-            seed_portal(portal, self.seed_pages, random.Random(self.seed + portal_id))
+            # Generated on demand (seeded.py): a million pages start in a second.
+            plans = seed_lazily(portal, self.seed_pages, self.seed)
+            if persist is not None:
+                for kind, plan in plans.items():
+                    persist.save_seed_plan(portal_id, kind, plan)
         if self.app.after_write is not None:
             self.app.after_write()
 
