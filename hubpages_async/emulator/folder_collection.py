@@ -88,6 +88,7 @@ class FolderCollection(Records[FolderRecord]):
                 raise bad_request(f"{where}name cannot be empty", field="name")
             changes[name] = 0 if (name == "parent_folder_id" and value is None) else value
         changes["updated"] = self.store.now()
+        self.remember(rec.id, rec.folder)
         rec.folder = msgspec.structs.replace(rec.folder, **changes)
         self._record(rec)
 
@@ -95,6 +96,7 @@ class FolderCollection(Records[FolderRecord]):
         """Restore a folder revision (identity and dates kept)."""
         old = version.object
         assert isinstance(old, ContentFolder)
+        self.remember(rec.id, rec.folder)
         rec.folder = msgspec.structs.replace(
             rec.folder,
             name=old.name,
@@ -106,6 +108,7 @@ class FolderCollection(Records[FolderRecord]):
     def delete(self, rec: FolderRecord) -> None:
         """Hard delete, listed afterwards with archived=true."""
         self._mark_deleted(rec)
+        self.remember(rec.id, rec.folder)
         rec.folder = msgspec.structs.replace(rec.folder, deleted_at=self.store.now())
         self._cache.pop(rec.id, None)
         self.store.changed(self.portal.id, self.kind, rec)

@@ -318,6 +318,7 @@ class PageCollection(Records[PageRecord]):
         if not rec.deleted:
             self.check_slug(page, rec.id)
             self._reindex(rec.live, page, rec.id)
+        self.remember(rec.id, rec.live)
         rec.live = page
         if also_draft:
             rec.draft = copy_page(page)
@@ -386,6 +387,7 @@ class PageCollection(Records[PageRecord]):
         now = self.store.now()
         self._reindex(rec.live, None, rec.id)
         self._mark_deleted(rec)
+        self.remember(rec.id, rec.live)
         rec.live = msgspec.structs.replace(rec.live, archived_at=now)
         rec.draft = msgspec.structs.replace(rec.draft, archived_at=now)
         self._touch(rec)
@@ -406,6 +408,7 @@ class PageCollection(Records[PageRecord]):
             if old in self.groups and not self.groups[old]:
                 del self.groups[old]
         value = str(primary) if primary is not None else UNSET
+        self.remember(rec.id, rec.live)
         rec.live = msgspec.structs.replace(rec.live, translated_from_id=value)
         rec.draft = msgspec.structs.replace(rec.draft, translated_from_id=value)
         if primary is not None:

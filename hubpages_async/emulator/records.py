@@ -49,6 +49,8 @@ R = TypeVar("R", PageRecord, FolderRecord)
 R_co = TypeVar("R_co", PageRecord, FolderRecord, covariant=True)
 #: Generated records kept after a build (one request often reads a page twice).
 _RECENT: Final = 512
+#: Earlier versions kept per object for cursor snapshots (older walks see the oldest kept).
+_HISTORY: Final = 32
 
 
 class RecordSource(Protocol[R_co]):
@@ -165,6 +167,26 @@ class Records(Generic[R]):
         #: bumped on every change: list queries cache sorted answers per version
         self.version = 0
         self.query_cache: dict[Any, tuple[int, list[tuple[list[Any], int]]]] = {}
+        #: id -> [(version, object)]: the object as it was up to that collection version
+        self.history: dict[int, list[tuple[int, Any]]] = {}
+
+    def remember(self, object_id: int, before: Any) -> None:
+        """Keep the version of an object about to be replaced (cursor snapshots)."""
+        kept = self.history.setdefault(object_id, [])
+        kept.append((self.version, before))
+        if len(kept) > _HISTORY:
+            del kept[0]
+
+    def as_of(self, object_id: int, snapshot: int, current: Any) -> Any:
+        """The object as it was at collection version ``snapshot``.
+
+        For an object created after the snapshot this is its first version: either
+        way it never changes afterwards, which is what keeps a cursor walk in order.
+        """
+        for version, obj in self.history.get(object_id, ()):
+            if version >= snapshot:
+                return obj
+        return current
 
     def get(self, object_id: str | int, *, archived: bool = False) -> R:
         """The record with that id (deleted ones only when ``archived``), else 404."""
