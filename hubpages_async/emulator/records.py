@@ -79,7 +79,7 @@ class PageSource(RecordSource[PageRecord], Protocol):
         ...
 
     def slug_owner(self, key: tuple[str, str, str]) -> int | None:
-        """The generated, not yet stored, page at this URL key."""
+        """The live generated page (stored since, or not) at this URL key."""
         ...
 
     def created_ms(self, page_id: int) -> int:

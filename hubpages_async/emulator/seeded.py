@@ -180,7 +180,7 @@ class SeededPages:
         )
 
     def slug_owner(self, key: tuple[str, str, str]) -> int | None:
-        """The seeded page (generated, not yet stored) whose URL key this is, if any."""
+        """The live seeded page whose URL key this is, if any (stored or generated)."""
         tail = key[1].rsplit("-", 1)
         if len(tail) != 2 or not tail[1].isdigit():
             return None
@@ -188,10 +188,11 @@ class SeededPages:
         if k >= self.plan.m:
             return None
         page_id = self.plan.base + k
-        if self.coll.records.is_stored(page_id):
+        rec = self.coll.records[page_id]
+        # A stored one counts too: a draft edit stores a page without re-indexing its URL.
+        if rec.deleted or self.coll.slug_key(rec.live) != key:
             return None
-        live = self.coll.records[page_id].live
-        return page_id if self.coll.slug_key(live) == key else None
+        return page_id
 
 
 def install(portal: Portal, kind: str, plan: SeedPlan) -> None:
