@@ -121,7 +121,11 @@ async def _measure(trees: dict[str, Path], rounds: int, batches: int) -> dict[st
     finally:
         for proc, _ in procs.values():
             proc.terminate()
-            proc.wait(10)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
     return results
 
 

@@ -7,12 +7,11 @@ many decoded pages alive, which is exactly when collections during a decode cost
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 
-__all__ = ["decode_acyclic", "run_paused"]
+__all__ = ["decode_acyclic"]
 
 
 def decode_acyclic(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
@@ -30,26 +29,5 @@ def decode_acyclic(decoder: msgspec.json.Decoder[Any], body: bytes) -> Any:
     gc.disable()
     try:
         return decoder.decode(body)
-    finally:
-        gc.enable()
-
-
-A = TypeVar("A")
-R = TypeVar("R")
-
-
-def run_paused(func: Callable[[A], R], arg: A) -> R:
-    """``func(arg)`` with the cyclic collector paused, for work that builds only trees.
-
-    The emulator's write handlers decode a body, store the pages it describes and encode
-    the answer: thousands of new containers and no reference cycles. Collections set off
-    mid-handler walk every page the store already holds and can free nothing; paused,
-    the collector counts the new objects once the handler is done.
-    """
-    if not gc.isenabled():
-        return func(arg)
-    gc.disable()
-    try:
-        return func(arg)
     finally:
         gc.enable()

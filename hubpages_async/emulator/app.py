@@ -19,11 +19,11 @@ from typing import Final
 
 from aiohttp import web
 
-from .._acyclic import run_paused
 from .auth import Authenticator, TokenSpec
 from .batches import JOB_PATH, BatchJobs
 from .errors import ApiError, error_body
 from .faults import ERROR_KINDS, FaultPicker, FaultPlan, parse_faults
+from .gc_policy import WriteGc
 from .guards import error_response, read_body, size_guard
 from .handlers import Ctx, Handler, folder_handlers, page_handlers
 from .limits import RateLimit, RateLimiter, parse_rate_limit
@@ -88,9 +88,11 @@ class EmulatorApp:
         clock: Callable[[], float] = time.monotonic,
         slow_chunk_delay: float = 0.02,
         max_body: int = 64 * 1024 * 1024,
+        freeze_gc: bool = False,
     ) -> None:
         self.store = store
         self.max_body = max_body
+        self.write_gc = WriteGc(freeze=freeze_gc)
         self.auth = Authenticator(tokens)
         self.limiter = RateLimiter(parse_rate_limit(rate_limit), daily_limit, clock=clock)
         self.max_batch = max_batch
@@ -120,6 +122,7 @@ class EmulatorApp:
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """Build the aiohttp handler of one operation."""
         store, auth, limiter, log = self.store, self.auth, self.limiter, self.request_log
+        write_gc = self.write_gc
         writes = operation not in _READ_ONLY_OPS
 
         async def handle(request: web.Request) -> web.StreamResponse:
@@ -172,7 +175,7 @@ class EmulatorApp:
                     self.max_batch,
                     self.async_batches,
                 )
-                status, payload, extra = run_paused(handler, ctx) if writes else handler(ctx)
+                status, payload, extra = write_gc.run(handler, ctx) if writes else handler(ctx)
             except ApiError as err:
                 record.status = err.status
                 headers.update(err.headers)

@@ -70,10 +70,10 @@ class PageCollection(Records[PageRecord]):
         """The stored live page of a record (for filtering and sorting)."""
         return self.records[object_id].live
 
-    def render(self, rec: PageRecord, *, draft: bool = False) -> Page:
+    def render(self, rec: PageRecord, *, draft: bool = False, now: datetime | None = None) -> Page:
         """The page as the API returns it: computed state and translations filled in."""
         page = rec.draft if draft else rec.live
-        state, published = current_state(page, self.store.now())
+        state, published = current_state(page, self.store.now() if now is None else now)
         translations = self._translations(rec)
         return msgspec.structs.replace(
             page,
@@ -96,11 +96,13 @@ class PageCollection(Records[PageRecord]):
             if stale is None or stale > self.store.now():
                 return cached
         page = rec.live
-        data = JSON_ENCODER.encode(self.render(rec))
+        now = self.store.now()
+        data = JSON_ENCODER.encode(self.render(rec, now=now))
         self._cache[rec.id] = data
         pd = page.publish_date
-        # A scheduled page turns PUBLISHED when its publishDate passes: re-render then.
-        if isinstance(pd, datetime) and pd > self.store.now():
+        # A scheduled page turns PUBLISHED when its publishDate passes: re-render then
+        # (judged at the same instant as the state just rendered).
+        if isinstance(pd, datetime) and pd > now:
             self._stale_at[rec.id] = pd
         else:
             self._stale_at.pop(rec.id, None)
@@ -140,6 +142,12 @@ class PageCollection(Records[PageRecord]):
         return out
 
     def _translations(self, rec: PageRecord) -> dict[str, ContentLanguageVariation] | None:
+        if (
+            rec.live.translated_from_id is UNSET
+            and rec.id not in self.groups
+            and not self.records.owns(rec.id)
+        ):
+            return None  # in no group: the common case, answered without building sets
         primary = self._primary_of(rec)
         if primary is None:
             return None

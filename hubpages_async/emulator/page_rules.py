@@ -175,19 +175,18 @@ def new_page_changes(body: Page) -> dict[str, Any]:
 
     One pass over the struct's values (``astuple``) instead of a ``getattr`` per field:
     creating a page starts from a prepared template and applies these in a single
-    ``replace``, which answers exactly what defaults + ``merge_page`` answered.
+    ``replace``, which answers exactly what defaults + ``merge_page`` answered. Only
+    ``publishDate`` among the client-settable fields is a date-time.
     """
     values = msgspec.structs.astuple(body)
-    changes: dict[str, Any] = {}
-    for pos, name in _INPUT_FIELDS:
-        value = values[pos]
-        if value is UNSET:
-            continue
-        if value is None:
-            if name not in _NULL_KEEPS_DEFAULT:
-                changes[name] = UNSET
-            continue
-        if isinstance(value, datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)  # a naive date-time is read as UTC
-        changes[name] = value
+    changes = {name: values[pos] for pos, name in _INPUT_FIELDS if values[pos] is not UNSET}
+    if None in changes.values():
+        for name in [n for n, v in changes.items() if v is None]:
+            if name in _NULL_KEEPS_DEFAULT:
+                del changes[name]
+            else:
+                changes[name] = UNSET  # null clears the field
+    pd = changes.get("publish_date")
+    if isinstance(pd, datetime) and pd.tzinfo is None:
+        changes["publish_date"] = pd.replace(tzinfo=UTC)  # a naive date-time is read as UTC
     return changes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -42,8 +43,9 @@ class Emulator:
     ``async_batches``, ``state`` (an sqlite file that survives restarts) and
     ``seed_pages`` (that many realistic pages of each kind in every known portal, created
     once when the state is empty). ``max_body`` caps a request body (a bigger one is a
-    JSON 413). ``clock`` is the monotonic clock of the rate window
-    and request log; ``wall_clock`` the clock of page timestamps.
+    JSON 413). ``freeze_gc`` (for an emulator that owns its process) freezes what write
+    handlers store out of the cyclic collector (see ``gc_policy.py``). ``clock`` is the
+    monotonic clock of the rate window and request log; ``wall_clock`` the clock of page timestamps.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class Emulator:
         wall_clock: Callable[[], float] = time.time,
         seed: int = 0,
         max_body: int = 64 * 1024 * 1024,
+        freeze_gc: bool = False,
     ) -> None:
         self.host = host
         self.port = port
@@ -86,6 +89,7 @@ class Emulator:
             async_batches=async_batches,
             clock=clock,
             max_body=max_body,
+            freeze_gc=freeze_gc,
         )
         self._runner: web.AppRunner | None = None
         self._persist: object | None = None
@@ -125,6 +129,9 @@ class Emulator:
             self._persist = persist
         if self.seed_pages:
             self._seed(persist)
+        if self.app.write_gc.freeze:
+            gc.collect()
+            gc.freeze()  # the loaded and seeded state lives as long as the process
         runner = web.AppRunner(
             self.app.build(), access_log=None, handle_signals=False, **PARSER_LIMITS
         )
