@@ -46,6 +46,8 @@ class Run:
     error: str | None = None
     emulator_cpu_s: float | None = None
     setup_s: float = 0.0
+    #: The emulator process's peak resident memory (VmHWM) after the run, and startup.
+    emulator_peak_rss_mb: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for results.json."""
@@ -119,6 +121,7 @@ def measure_entry(
             run.result = _spawn_worker(entry.contender, job, scenario.timeout_s)
             if emu:
                 run.emulator_cpu_s = _cpu_seconds(emu.pid) - cpu0
+                run.emulator_peak_rss_mb = _peak_rss_mb(emu.pid)
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         run.error = f"{type(exc).__name__}: {exc}"
     return run
@@ -171,6 +174,18 @@ def run_scenarios(
     return runs
 
 
+def _peak_rss_mb(pid: int) -> float | None:
+    """A process's peak resident set (VmHWM, Linux), in MB; None where unreadable."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def _limited(scenario: Scenario) -> bool:
     return scenario.emulator is not None and scenario.emulator.rate_limit is not None
 
@@ -184,4 +199,9 @@ def _describe(run: Run) -> str:
         f"{head} wall {r['wall_s']:8.3f} s  cpu {r['cpu_s']:8.3f} s  "
         f"rss +{r['rss_growth_mb']:7.1f} MB  items {r['items']}  429s {r['n429']}  "
         f"errors {r['errors']} {r['note']}"
+        + (
+            f"  emulator peak RSS {run.emulator_peak_rss_mb:.0f} MB"
+            if run.emulator_peak_rss_mb is not None
+            else ""
+        )
     )

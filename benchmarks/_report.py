@@ -129,9 +129,10 @@ METHOD = """\
 - The server is the emulator (`python -m hubpages_async.emulator`, its own process,
   127.0.0.1): a fresh one per create run (empty store, empty rate-limit window), one
   seeded emulator per export scenario (an untimed warm-up pass first when it has no
-  latency; 11 s pauses between rate-limited runs so the window empties). Scenario 5 uses
-  `benchmarks/_sink.py` instead, a bare page source/sink with O(1) memory, because the
-  emulator cannot hold a million realistic pages in this machine's RAM.
+  latency; 11 s pauses between rate-limited runs so the window empties). Scenario 5a
+  creates into `benchmarks/_sink.py`, a bare page sink with O(1) memory (a million
+  created pages would be stored); 5b exports from the emulator itself, seeded with a
+  million generated pages per kind (pages built from their ids on demand).
 - Inputs are the emulator's `realistic_page()` (every writable field, nested layout
   sections), converted once into each client's own input type; each input gets a unique
   slug and name.

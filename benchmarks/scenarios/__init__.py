@@ -205,10 +205,11 @@ SCENARIOS: Final[tuple[Scenario, ...]] = (
         count=1_000_000,
         quick_count=50_000,
         entries=(Entry(OURS, OURS),),
-        emulator=None,
+        # The emulator itself, seeded with generated pages (``seeded.py``): a million
+        # pages per kind in a bounded amount of its own memory.
+        emulator=EmulatorOptions(),
         single_round=True,
         timeout_s=3600.0,
-        sink=True,
     ),
     Scenario(
         key="decode",

@@ -62,16 +62,10 @@ def _counts(emu: Emulator, portal_id: int) -> _Counts:
     """Pages, folders, A/B variants and translations of one portal."""
     from hubpages_async.models import AB_VARIANT_STATUSES
 
-    portal = emu.store.portal(portal_id)
-    pages = [
-        rec.live
-        for kind in _KINDS
-        for rec in portal.pages[kind].records.values()
-        if not rec.deleted
-    ]
+    pages = [page for kind in _KINDS for page in emu.store.pages(kind, portal=portal_id)]
     variants = sum(1 for p in pages if str(p.ab_status or "").lower() in AB_VARIANT_STATUSES)
     translations = sum(1 for p in pages if isinstance(p.translated_from_id, str))
-    folders = sum(1 for rec in portal.folders.records.values() if not rec.deleted)
+    folders = len(emu.store.folders(portal=portal_id))
     return _Counts(len(pages), folders, variants, translations)
 
 

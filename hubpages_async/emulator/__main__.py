@@ -147,6 +147,8 @@ def emulator_kwargs(args: argparse.Namespace) -> dict[str, object]:
         "tokens": args.token,
         "async_batches": args.async_batches,
         "state": args.state,
+        # This process is the emulator's own: stored pages stay out of the GC's scans.
+        "freeze_gc": True,
     }
 
 

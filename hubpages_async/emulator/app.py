@@ -23,6 +23,8 @@ from .auth import Authenticator, TokenSpec
 from .batches import JOB_PATH, BatchJobs
 from .errors import ApiError, error_body
 from .faults import ERROR_KINDS, FaultPicker, FaultPlan, parse_faults
+from .gc_policy import WriteGc
+from .guards import error_response, read_body, size_guard
 from .handlers import Ctx, Handler, folder_handlers, page_handlers
 from .limits import RateLimit, RateLimiter, parse_rate_limit
 from .store import Store
@@ -87,8 +89,12 @@ class EmulatorApp:
         slow_chunk_delay: float = 0.02,
         stamp_lag: float = 0.0,
         record_attempts: bool = False,
+        max_body: int = 64 * 1024 * 1024,
+        freeze_gc: bool = False,
     ) -> None:
         self.store = store
+        self.max_body = max_body
+        self.write_gc = WriteGc(freeze=freeze_gc)
         self.auth = Authenticator(tokens)
         self.limiter = RateLimiter(
             parse_rate_limit(rate_limit), daily_limit, clock=clock, record_attempts=record_attempts
@@ -124,6 +130,7 @@ class EmulatorApp:
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """Build the aiohttp handler of one operation."""
         store, auth, limiter, log = self.store, self.auth, self.limiter, self.request_log
+        write_gc = self.write_gc
         writes = operation not in _READ_ONLY_OPS
 
         async def handle(request: web.Request) -> web.StreamResponse:
@@ -147,7 +154,7 @@ class EmulatorApp:
             try:
                 if scopes is not None:
                     auth.require(principal, scopes)
-                body = await request.read() if request.can_read_body else b""
+                body = await read_body(request)
                 picker = self.picker
                 if picker.plan is not None:
                     fault, cancel, rng = picker.pick(
@@ -178,7 +185,7 @@ class EmulatorApp:
                     self.max_batch,
                     self.async_batches,
                 )
-                status, payload, extra = handler(ctx)
+                status, payload, extra = write_gc.run(handler, ctx) if writes else handler(ctx)
             except ApiError as err:
                 record.status = err.status
                 headers.update(err.headers)
@@ -269,7 +276,7 @@ class EmulatorApp:
 
     def build(self) -> web.Application:
         """The aiohttp application with every route mounted under both prefixes."""
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(client_max_size=self.max_body, middlewares=[size_guard])
         router = app.router
         for prefix in PREFIXES:
             # Folders first: "/landing-pages/folders" would otherwise match "/{objectId}".
@@ -333,9 +340,7 @@ def _fault_error(status: int, token_id: str) -> ApiError:
 
 
 def _error_response(err: ApiError, headers: dict[str, str]) -> web.Response:
-    headers = dict(headers)
-    headers["Content-Type"] = "application/json;charset=utf-8"
-    return web.Response(status=err.status, body=err.body(), headers=headers)
+    return error_response(err, headers)
 
 
 def _close(request: web.Request, record: RequestRecord) -> web.StreamResponse:

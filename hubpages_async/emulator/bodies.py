@@ -68,6 +68,10 @@ def decode_body(data: bytes, tp: type[T]) -> T:
         raise _validation(exc) from None
     except msgspec.DecodeError as exc:
         raise bad_request(f"Malformed JSON body: {exc}", code="MALFORMED_JSON") from None
+    except RecursionError:
+        # msgspec decodes recursively: a body nested deeper than Python's stack allows
+        # is a client error, not the emulator's.
+        raise bad_request("Malformed JSON body: nested too deeply", code="MALFORMED_JSON") from None
 
 
 def convert_body(obj: Any, tp: type[T], *, where: str = "") -> T:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import msgspec
 
 from ..models import UNSET, ContentFolder, ContentFolderVersion
 from .errors import bad_request
 from .page_rules import EMULATOR_USER, EPOCH
+from .portal_context import PortalContext
 from .records import JSON_ENCODER, FolderRecord, Records
-
-if TYPE_CHECKING:
-    from .store import Portal
 
 __all__ = ["FolderCollection"]
 
@@ -26,7 +24,7 @@ class FolderCollection(Records[FolderRecord]):
 
     kind = "landing-pages/folders"
 
-    def __init__(self, portal: Portal) -> None:
+    def __init__(self, portal: PortalContext) -> None:
         self.portal = portal
         self.store = portal.store
         super().__init__()
@@ -90,6 +88,7 @@ class FolderCollection(Records[FolderRecord]):
                 raise bad_request(f"{where}name cannot be empty", field="name")
             changes[name] = 0 if (name == "parent_folder_id" and value is None) else value
         changes["updated"] = self.store.now()
+        self.remember(rec.id, rec.folder)
         rec.folder = msgspec.structs.replace(rec.folder, **changes)
         self._record(rec)
 
@@ -97,6 +96,7 @@ class FolderCollection(Records[FolderRecord]):
         """Restore a folder revision (identity and dates kept)."""
         old = version.object
         assert isinstance(old, ContentFolder)
+        self.remember(rec.id, rec.folder)
         rec.folder = msgspec.structs.replace(
             rec.folder,
             name=old.name,
@@ -108,6 +108,7 @@ class FolderCollection(Records[FolderRecord]):
     def delete(self, rec: FolderRecord) -> None:
         """Hard delete, listed afterwards with archived=true."""
         self._mark_deleted(rec)
+        self.remember(rec.id, rec.folder)
         rec.folder = msgspec.structs.replace(rec.folder, deleted_at=self.store.now())
         self._cache.pop(rec.id, None)
         self.store.changed(self.portal.id, self.kind, rec)

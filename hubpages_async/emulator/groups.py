@@ -192,7 +192,7 @@ def attach_to_group(coll: PageCollection, req: AttachToLangGroupRequest) -> None
         raise bad_request(
             f"page {req.primary_id} is not the primary of its group", field="primaryId"
         )
-    if _primary_id(rec) != rec.id or coll.groups.get(rec.id):
+    if _primary_id(rec) != rec.id or coll.variants(rec.id):
         raise bad_request(f"page {req.id} is already in a language group", field="id")
     if rec.id == primary.id:
         raise bad_request("a page cannot be attached to itself", field="id")
@@ -208,7 +208,7 @@ def detach_from_group(coll: PageCollection, req: DetachFromLangGroupRequest) -> 
     """multi-language/detach-from-lang-group: a variation leaves its group."""
     rec = coll.get(req.id)
     if _primary_id(rec) == rec.id:
-        if coll.groups.get(rec.id):
+        if coll.variants(rec.id):
             raise bad_request(
                 f"page {req.id} is the primary of its group: set a new primary first", field="id"
             )

@@ -8,7 +8,7 @@ change the portal's state through ``store.py``/``groups.py`` and return
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -46,7 +46,7 @@ from .errors import ApiError, bad_request, not_found
 from .folder_collection import FolderCollection
 from .page_collection import PageCollection
 from .query import MAX_LIMIT, bool_param, parse_list_query, run_query, select_properties
-from .records import JSON_ENCODER, PageRecord
+from .records import JSON_ENCODER, PageRecord, RecordMap
 from .store import Portal, Store
 
 __all__ = ["Ctx", "Handler", "Reply", "folder_handlers", "page_handlers"]
@@ -106,8 +106,9 @@ class _Collection(Protocol):
     query_cache: dict[Any, tuple[int, list[tuple[list[Any], int]]]]
 
     @property
-    def records(self) -> Mapping[int, Any]: ...
+    def records(self) -> RecordMap[Any]: ...
     def item(self, object_id: int) -> Any: ...
+    def as_of(self, object_id: int, snapshot: int, current: Any) -> Any: ...
 
     def get(self, object_id: str | int, *, archived: bool = False) -> Any: ...
     def encoded(self, rec: Any) -> bytes: ...
@@ -149,7 +150,7 @@ def list_objects(ctx: Ctx) -> Reply:
     """GET /{kind} and /landing-pages/folders: filters, sort, cursor, properties."""
     coll = _coll(ctx)
     q = parse_list_query(ctx.request.query, folders=ctx.kind == "landing-pages/folders")
-    ids, total, nxt = run_query(q, coll, coll.item)
+    ids, total, nxt = run_query(q, coll, coll.item, getattr(coll, "created_ms", None))
     records = coll.records
     enc = coll.encoded
     parts = [enc(records[i]) for i in ids]
@@ -317,23 +318,27 @@ def lang_create(ctx: Ctx) -> Reply:
     return 200, ctx.pages.encoded(rec), _J
 
 
-def _no_content(request_type: type[T], action: Callable[[PageCollection, T], None]) -> Handler:
-    """A collection-level action answering 204: decode the body strictly, apply it."""
+def _no_content(
+    request_type: type[T], action: Callable[[PageCollection, T], None], *, status: int = 204
+) -> Handler:
+    """A collection-level action answering with no body: decode strictly, apply it."""
 
     def handler(ctx: Ctx) -> Reply:
         action(ctx.pages, decode_body(ctx.body, request_type))
-        return 204, None, _J
+        return status, None, _J
 
     return handler
 
 
-# HubSpot's quirk: attach, detach and update-languages declare no success code; 204 it is.
 ab_end = _no_content(AbTestEndRequest, groups.end_ab_test)
 ab_rerun = _no_content(AbTestRerunRequest, groups.rerun_ab_test)
-lang_attach = _no_content(AttachToLangGroupRequest, groups.attach_to_group)
-lang_detach = _no_content(DetachFromLangGroupRequest, groups.detach_from_group)
+# HubSpot's quirk: attach, detach and update-languages declare no success code. HubSpot's
+# Node client accepts only 200 there (it throws on 204), both Python clients any 2xx: an
+# empty 200 is the one answer every official client takes.
+lang_attach = _no_content(AttachToLangGroupRequest, groups.attach_to_group, status=200)
+lang_detach = _no_content(DetachFromLangGroupRequest, groups.detach_from_group, status=200)
 lang_primary = _no_content(SetLangPrimaryRequest, groups.set_new_primary)
-lang_update = _no_content(UpdateLanguagesRequest, groups.update_languages)
+lang_update = _no_content(UpdateLanguagesRequest, groups.update_languages, status=200)
 
 
 # -- batches ------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ language group.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 
@@ -24,17 +25,16 @@ from .page_rules import (
     current_state,
     is_published_state,
     merge_page,
+    new_page_changes,
     validate_page_input,
 )
-from .records import JSON_ENCODER, PageRecord, Records
-
-if TYPE_CHECKING:
-    from .store import Portal
+from .portal_context import PortalContext
+from .records import JSON_ENCODER, PageRecord, PageSource, Records
 
 __all__ = ["PageCollection"]
 
 
-def _slug_key(portal: Portal, kind: str, page: Page) -> tuple[str, str, str] | None:
+def _slug_key(portal: PortalContext, kind: str, page: Page) -> tuple[str, str, str] | None:
     slug = page.slug
     if not isinstance(slug, str):
         return None
@@ -53,7 +53,7 @@ class PageCollection(Records[PageRecord]):
 
     what = "Page"
 
-    def __init__(self, portal: Portal, kind: str) -> None:
+    def __init__(self, portal: PortalContext, kind: str) -> None:
         self.portal = portal
         self.store = portal.store
         self.kind = kind
@@ -62,16 +62,18 @@ class PageCollection(Records[PageRecord]):
         self.groups: dict[int, set[int]] = {}
         self._cache: dict[int, bytes] = {}
         self._stale_at: dict[int, datetime] = {}
+        #: generated (seeded) pages, if the portal was seeded (see ``seeded.py``)
+        self.seeded: PageSource | None = None
 
     # -- reading ---------------------------------------------------------------------
     def item(self, object_id: int) -> Page:
         """The stored live page of a record (for filtering and sorting)."""
         return self.records[object_id].live
 
-    def render(self, rec: PageRecord, *, draft: bool = False) -> Page:
+    def render(self, rec: PageRecord, *, draft: bool = False, now: datetime | None = None) -> Page:
         """The page as the API returns it: computed state and translations filled in."""
         page = rec.draft if draft else rec.live
-        state, published = current_state(page, self.store.now())
+        state, published = current_state(page, self.store.now() if now is None else now)
         translations = self._translations(rec)
         return msgspec.structs.replace(
             page,
@@ -81,18 +83,26 @@ class PageCollection(Records[PageRecord]):
         )
 
     def encoded(self, rec: PageRecord) -> bytes:
-        """The live page's JSON, cached until the page (or its language group) changes."""
+        """The live page's JSON, cached until the page (or its language group) changes.
+
+        A generated (seeded, unchanged) page is encoded afresh: caching a million of
+        them would undo the point of generating them.
+        """
+        if not self.records.is_stored(rec.id):
+            return JSON_ENCODER.encode(self.render(rec))
         cached = self._cache.get(rec.id)
         if cached is not None:
             stale = self._stale_at.get(rec.id)
             if stale is None or stale > self.store.now():
                 return cached
         page = rec.live
-        data = JSON_ENCODER.encode(self.render(rec))
+        now = self.store.now()
+        data = JSON_ENCODER.encode(self.render(rec, now=now))
         self._cache[rec.id] = data
         pd = page.publish_date
-        # A scheduled page turns PUBLISHED when its publishDate passes: re-render then.
-        if isinstance(pd, datetime) and pd > self.store.now():
+        # A scheduled page turns PUBLISHED when its publishDate passes: re-render then
+        # (judged at the same instant as the state just rendered).
+        if isinstance(pd, datetime) and pd > now:
             self._stale_at[rec.id] = pd
         else:
             self._stale_at.pop(rec.id, None)
@@ -107,11 +117,23 @@ class PageCollection(Records[PageRecord]):
         tf = rec.live.translated_from_id
         if isinstance(tf, str) and tf.isdigit():
             return int(tf)
-        return rec.id if self.groups.get(rec.id) else None
+        return rec.id if self.variants(rec.id) else None
+
+    def variants(self, primary: int) -> set[int]:
+        """Ids of the language variants of ``primary`` (seeded ones included)."""
+        found = set(self.groups.get(primary, ()))
+        source = self.seeded
+        if source is not None and self.records.owns(primary):
+            want = str(primary)
+            for v in source.variants_of(primary):
+                rec = self.records.get(v)
+                if rec is not None and rec.live.translated_from_id == want:
+                    found.add(v)
+        return found
 
     def group_members(self, primary: int) -> list[PageRecord]:
         """Primary first, then its variants (non-deleted) in id order."""
-        members = [primary, *sorted(self.groups.get(primary, ()))]
+        members = [primary, *sorted(self.variants(primary))]
         out = []
         for i in members:
             r = self.records.get(i)
@@ -120,6 +142,12 @@ class PageCollection(Records[PageRecord]):
         return out
 
     def _translations(self, rec: PageRecord) -> dict[str, ContentLanguageVariation] | None:
+        if (
+            rec.live.translated_from_id is UNSET
+            and rec.id not in self.groups
+            and not self.records.owns(rec.id)
+        ):
+            return None  # in no group: the common case, answered without building sets
         primary = self._primary_of(rec)
         if primary is None:
             return None
@@ -135,6 +163,12 @@ class PageCollection(Records[PageRecord]):
     def _touch(self, rec: PageRecord) -> None:
         self.version += 1
         self._cache.pop(rec.id, None)
+        self._changed(rec)
+
+    def _changed(self, rec: PageRecord) -> None:
+        # Every change ends here: a generated (seeded) record is stored from now on.
+        if not self.records.is_stored(rec.id):
+            self.records[rec.id] = rec
         self.store.changed(self.portal.id, self.kind, rec)
 
     def record_revision(self, rec: PageRecord, page: Page) -> None:
@@ -150,10 +184,12 @@ class PageCollection(Records[PageRecord]):
 
     def check_slug(self, page: Page, page_id: int | None) -> None:
         """409 CONFLICT if another live page of the portal already has this URL."""
-        key = _slug_key(self.portal, self.kind, page)
+        self._check_key(_slug_key(self.portal, self.kind, page), page, page_id)
+
+    def _check_key(self, key: tuple[str, str, str] | None, page: Page, page_id: int | None) -> None:
         if key is None:
             return
-        owner = self.portal.slugs.get(key)
+        owner = self.portal.slug_owner(key)
         if owner is not None and owner != (self.kind, page_id):
             raise conflict(
                 f"A page already exists at {key[0]}/{key[1]} (language {key[2] or 'none'}): "
@@ -196,31 +232,89 @@ class PageCollection(Records[PageRecord]):
             changes["publish_date"] = now
         return msgspec.structs.replace(page, **changes)
 
-    def create(
-        self, body: Page, *, where: str = "", source: PageRecord | None = None
-    ) -> PageRecord:
-        """Create a page from a (validated) input body; 409 if its URL is taken."""
+    def create(self, body: Page, *, where: str = "") -> PageRecord:
+        """Create a page from a (validated) input body; 409 if its URL is taken.
+
+        The stored page is the collection's template (HubSpot's defaults and the
+        server-owned constants) with the body's fields applied in one ``replace``: the
+        hot path of a batch create, kept to one pass over the body.
+        """
         validate_page_input(body, creating=True, where=where)
         now = self.store.now()
-        defaults = {k: v for k, v in PAGE_DEFAULTS.items() if getattr(body, k) in (UNSET, None)}
-        base = merge_page(Page(**defaults), body)
-        if base.state is UNSET:
-            base.state = "DRAFT"  # the guide: pages are created as drafts unless told otherwise
-        if base.author_name is UNSET:
-            base.author_name = EMULATOR_USER.full_name
         page_id = self.store.next_id()
-        page = self._finish(base, page_id, now)
-        page.created = now
-        page.created_by_id = EMULATOR_USER.id
-        page.archived_at = EPOCH
-        self.check_slug(page, None)
+        page = self.build_page(body, page_id, now)
+        key = _slug_key(self.portal, self.kind, page)
+        self._check_key(key, page, None)
         rec = PageRecord(id=page_id, live=page, draft=copy_page(page))
         self.records[page_id] = rec
         self.live_ids.append(page_id)  # ids only grow, so the list stays sorted
-        self._reindex(None, page, page_id)
+        if key is not None:
+            self.portal.slugs[key] = (self.kind, page_id)
         self.record_revision(rec, page)
         self._touch(rec)
         return rec
+
+    def build_page(self, body: Page, page_id: int, now: datetime) -> Page:
+        """The page ``create`` stores for ``body`` (a new struct; nothing is stored)."""
+        changes = new_page_changes(body)
+        template = self._template
+        slug = changes.get("slug", UNSET)
+        domain = changes.get("domain", template.domain)
+        host = domain if isinstance(domain, str) and domain else self._default_domain
+        if isinstance(slug, str):
+            if slug.startswith("/"):
+                slug = changes["slug"] = slug.lstrip("/")
+            url = f"https://{host}/{slug}"
+        else:
+            url = f"https://{host}/"
+        state = changes.get("state", template.state)
+        if is_published_state(state) and not isinstance(changes.get("publish_date"), datetime):
+            changes["publish_date"] = now
+        changes["id"] = str(page_id)
+        changes["url"] = url
+        changes["created"] = now
+        changes["updated"] = now
+        return msgspec.structs.replace(template, **changes)
+
+    def created_ms(self, page_id: int) -> int:
+        """A page's creation time in epoch ms (a seeded page's comes from its id)."""
+        seeded = self.seeded
+        if seeded is not None and self.records.owns(page_id):
+            return seeded.created_ms(page_id)
+        created = self.records[page_id].live.created
+        return int(created.timestamp() * 1000) if isinstance(created, datetime) else 0
+
+    def slug_key(self, page: Page) -> tuple[str, str, str] | None:
+        """The (domain, slug, language) a page's URL is unique on, or None."""
+        return _slug_key(self.portal, self.kind, page)
+
+    def install_seed(self, source: PageSource) -> None:
+        """Serve generated pages for ``source``'s ids (see ``seeded.py``)."""
+        self.seeded = source
+        self.records.source = source
+        self.live_ids.extend(range(source.base, source.stop))
+        self.version += 1
+
+    @functools.cached_property
+    def _default_domain(self) -> str:
+        return self.portal.default_domain(self.kind)
+
+    @functools.cached_property
+    def _template(self) -> Page:
+        """What a page created from an empty body stores (before id, URL and dates)."""
+        sub, ctc, cat, _ = KIND_INFO[self.kind]
+        return Page(
+            **PAGE_DEFAULTS,
+            state="DRAFT",  # the guide: pages are created as drafts unless told otherwise
+            author_name=EMULATOR_USER.full_name,
+            updated_by_id=EMULATOR_USER.id,
+            created_by_id=EMULATOR_USER.id,
+            subcategory=sub,
+            content_type_category=ctc,
+            category_id=cat,
+            page_redirected=False,
+            archived_at=EPOCH,
+        )
 
     def set_live(self, rec: PageRecord, new_live: Page, *, also_draft: bool = True) -> None:
         """Replace the live page (checking its URL), record a revision."""
@@ -232,6 +326,7 @@ class PageCollection(Records[PageRecord]):
         if not rec.deleted:
             self.check_slug(page, rec.id)
             self._reindex(rec.live, page, rec.id)
+        self.remember(rec.id, rec.live)
         rec.live = page
         if also_draft:
             rec.draft = copy_page(page)
@@ -248,7 +343,7 @@ class PageCollection(Records[PageRecord]):
         page.translated_from_id = rec.live.translated_from_id
         rec.draft = page
         self.record_revision(rec, page)
-        self.store.changed(self.portal.id, self.kind, rec)
+        self._changed(rec)
 
     def update(self, rec: PageRecord, patch: Page, *, where: str = "") -> None:
         """PATCH /{id}: sparse update of the live page; the draft gets the same fields."""
@@ -286,7 +381,7 @@ class PageCollection(Records[PageRecord]):
         """draft/reset: the draft becomes a copy of the live page."""
         rec.draft = copy_page(rec.live)
         self.record_revision(rec, rec.draft)
-        self.store.changed(self.portal.id, self.kind, rec)
+        self._changed(rec)
 
     def schedule(self, rec: PageRecord, publish_date: datetime) -> None:
         """schedule: publish the draft at ``publish_date`` (state PUBLISHED_OR_SCHEDULED)."""
@@ -300,6 +395,7 @@ class PageCollection(Records[PageRecord]):
         now = self.store.now()
         self._reindex(rec.live, None, rec.id)
         self._mark_deleted(rec)
+        self.remember(rec.id, rec.live)
         rec.live = msgspec.structs.replace(rec.live, archived_at=now)
         rec.draft = msgspec.structs.replace(rec.draft, archived_at=now)
         self._touch(rec)
@@ -315,11 +411,12 @@ class PageCollection(Records[PageRecord]):
         """Move a page into (or out of) a language group; caches of both groups reset."""
         old = self._primary_of(rec)
         if old is not None:
-            self.invalidate([old, *self.groups.get(old, ())])
+            self.invalidate([old, *self.variants(old)])
             self.groups.get(old, set()).discard(rec.id)
             if old in self.groups and not self.groups[old]:
                 del self.groups[old]
         value = str(primary) if primary is not None else UNSET
+        self.remember(rec.id, rec.live)
         rec.live = msgspec.structs.replace(rec.live, translated_from_id=value)
         rec.draft = msgspec.structs.replace(rec.draft, translated_from_id=value)
         if primary is not None:

@@ -24,6 +24,7 @@ __all__ = [
     "current_state",
     "is_published_state",
     "merge_page",
+    "new_page_changes",
     "validate_page_input",
 ]
 
@@ -159,3 +160,33 @@ def merge_page(target: Page, patch: Page) -> Page:
             value = value.replace(tzinfo=UTC)  # a naive date-time is read as UTC
         changes[name] = UNSET if value is None else value
     return msgspec.structs.replace(target, **changes) if changes else copy_page(target)
+
+
+#: Client-settable fields, in struct order (the loop of ``new_page_changes``).
+_INPUT_FIELDS: Final = tuple(
+    (pos, name) for pos, name in enumerate(PAGE_FIELDS) if name not in SERVER_FIELDS
+)
+#: Defaults a null does not clear: create fills them in for UNSET and null alike.
+_NULL_KEEPS_DEFAULT: Final = frozenset({"state", "author_name"})
+
+
+def new_page_changes(body: Page) -> dict[str, Any]:
+    """The client-settable fields ``body`` sets, as ``merge_page`` would apply them.
+
+    One pass over the struct's values (``astuple``) instead of a ``getattr`` per field:
+    creating a page starts from a prepared template and applies these in a single
+    ``replace``, which answers exactly what defaults + ``merge_page`` answered. Only
+    ``publishDate`` among the client-settable fields is a date-time.
+    """
+    values = msgspec.structs.astuple(body)
+    changes = {name: values[pos] for pos, name in _INPUT_FIELDS if values[pos] is not UNSET}
+    if None in changes.values():
+        for name in [n for n, v in changes.items() if v is None]:
+            if name in _NULL_KEEPS_DEFAULT:
+                del changes[name]
+            else:
+                changes[name] = UNSET  # null clears the field
+    pd = changes.get("publish_date")
+    if isinstance(pd, datetime) and pd.tzinfo is None:
+        changes["publish_date"] = pd.replace(tzinfo=UTC)  # a naive date-time is read as UTC
+    return changes

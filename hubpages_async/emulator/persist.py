@@ -13,6 +13,7 @@ from datetime import datetime
 import msgspec
 
 from .records import FolderRecord, PageRecord
+from .seeded import SeedPlan
 from .store import Store
 
 __all__ = ["SqlitePersistence"]
@@ -21,6 +22,10 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     portal INTEGER NOT NULL, kind TEXT NOT NULL, id INTEGER NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (portal, kind, id)
+);
+CREATE TABLE IF NOT EXISTS seed_plans (
+    portal INTEGER NOT NULL, kind TEXT NOT NULL, plan BLOB NOT NULL,
+    PRIMARY KEY (portal, kind)
 );
 """
 
@@ -74,6 +79,24 @@ class SqlitePersistence:
             self.store.on_change = on_change
         if max_id:
             self.store.bump_counters(max_id, max_rev, latest)
+
+    def seed_plans(self) -> list[tuple[int, str, SeedPlan]]:
+        """The seeded (generated) pages' layouts: generated pages are not rows."""
+        dec = msgspec.json.Decoder(SeedPlan)
+        return [
+            (portal, kind, dec.decode(plan))
+            for portal, kind, plan in self._db.execute(
+                "SELECT portal, kind, plan FROM seed_plans ORDER BY portal, kind"
+            )
+        ]
+
+    def save_seed_plan(self, portal: int, kind: str, plan: SeedPlan) -> None:
+        """Remember how a portal was seeded, so a restart serves the same pages."""
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO seed_plans (portal, kind, plan) VALUES (?, ?, ?)",
+                (portal, kind, self._enc.encode(plan)),
+            )
 
     def flush(self) -> None:
         """Write every record changed since the last flush."""

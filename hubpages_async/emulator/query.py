@@ -3,9 +3,12 @@
 The cursor is opaque to clients (urlsafe base64 of JSON) and holds the sort spec plus the
 sort key and id of the last page returned. The next page starts strictly after that key
 in the (sort key, id) total order, so a walk never repeats a page and never skips one
-that existed throughout, even when pages are created or deleted between requests.
-(A page *updated* during a walk sorted by ``updatedAt`` or ``name`` moves in that order,
-so it can be met twice or not at all; HubSpot documents nothing there either.)
+that existed throughout, even when pages are created or deleted between requests. For
+every other sort the cursor also holds the collection version the walk started at, and
+the walk orders pages by their sort key as of that version (``Records.as_of``): a page
+updated mid-walk (a new ``updatedAt`` or ``name``) keeps its place, so it is met exactly
+once; a page created mid-walk takes the place of its first version. HubSpot documents
+nothing here; the answers always show each page as it is now.
 
 ``limit`` defaults to 100 and is clamped to ``MAX_LIMIT`` (100): HubSpot documents no
 maximum, and a clamp keeps cursor-following clients working where a 400 would not.
@@ -127,6 +130,8 @@ class ListQuery:
     limit: int = DEFAULT_LIMIT
     offset: int = 0
     after: tuple[list[Any], int] | None = None
+    #: the collection version a walk started at (cursors of sorts other than createdAt)
+    snapshot: int | None = None
     sort: list[tuple[str, bool]] = field(default_factory=list)  # (attr, descending)
     sort_spec: str = "created"
     archived: bool = False
@@ -245,28 +250,45 @@ def parse_list_query(params: Any, *, folders: bool = False) -> ListQuery:
 
     after = params.get("after")
     if after:
-        q.after = decode_cursor(after, q.sort_spec)
+        key, item_id, q.snapshot = decode_cursor(after, q.sort_spec)
+        q.after = (key, item_id)
     return q
 
 
-def encode_cursor(sort_spec: str, key: list[Any], item_id: int) -> str:
-    """An opaque cursor: urlsafe base64 of [sort spec, sort key, id]."""
-    raw = _encode_json([sort_spec, key, item_id])
+def encode_cursor(sort_spec: str, key: list[Any], item_id: int, snapshot: int | None = None) -> str:
+    """An opaque cursor: urlsafe base64 of [sort spec, sort key, id(, snapshot)]."""
+    token = [sort_spec, key, item_id] if snapshot is None else [sort_spec, key, item_id, snapshot]
+    raw = _encode_json(token)
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str, sort_spec: str) -> tuple[list[Any], int]:
+def decode_cursor(token: str, sort_spec: str) -> tuple[list[Any], int, int | None]:
     """Decode a cursor made by :func:`encode_cursor` for the same sort, else 400."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        spec, key, item_id = _decode_json(raw)
+        parts = _decode_json(raw)
+        if not isinstance(parts, list) or len(parts) not in (3, 4):
+            raise ValueError
+        spec, key, item_id = parts[:3]
+        snapshot = parts[3] if len(parts) == 4 else None
         if not isinstance(key, list) or not isinstance(item_id, int):
             raise ValueError
-    except (ValueError, TypeError, binascii.Error, msgspec.DecodeError):
+        if snapshot is not None and (not isinstance(snapshot, int) or snapshot < 0):
+            raise ValueError
+        for part in key:
+            # Each part is what _sort_value makes: [0 | 1, number or text].
+            if not (
+                isinstance(part, list)
+                and len(part) == 2
+                and part[0] in (0, 1)
+                and isinstance(part[1], int | float | str)
+            ):
+                raise ValueError
+    except (ValueError, TypeError, RecursionError, binascii.Error, msgspec.DecodeError):
         raise bad_request(f"after: {token!r} is not a valid paging cursor", field="after") from None
     if spec != sort_spec:
         raise bad_request("after: this cursor was issued for a different sort order", field="after")
-    return key, item_id
+    return key, item_id, snapshot
 
 
 def _value(obj: Any, attr: str) -> Any:
@@ -368,6 +390,10 @@ class _Coll(Protocol):
     version: int
     query_cache: dict[Any, tuple[int, list[tuple[list[Any], int]]]]
 
+    def as_of(self, object_id: int, snapshot: int, current: Any) -> Any:
+        """The object as it was at collection version ``snapshot``."""
+        ...
+
 
 def _cmp(a: list[Any], b: list[Any], dirs: Sequence[bool]) -> int:
     for x, y, desc in zip(a, b, dirs, strict=True):
@@ -378,7 +404,11 @@ def _cmp(a: list[Any], b: list[Any], dirs: Sequence[bool]) -> int:
 
 
 def _created_order(
-    q: ListQuery, coll: _Coll, ids: list[int], get_obj: Callable[[int], Any]
+    q: ListQuery,
+    coll: _Coll,
+    ids: list[int],
+    get_obj: Callable[[int], Any],
+    created_ms: Callable[[int], int] | None = None,
 ) -> tuple[list[int], int, str | None]:
     """A createdAt-ordered list without sorting, and without a full scan.
 
@@ -389,8 +419,11 @@ def _created_order(
     pages a portal holds.
     """
 
-    def created(i: int) -> int:
+    def built(i: int) -> int:
         return int(_value(get_obj(i), "created") or 0)
+
+    # The collection may know creation times without building the object (seeded pages).
+    created = created_ms if created_ms is not None else built
 
     lo, hi = 0, len(ids)
     others: list[_Filter] = []
@@ -441,24 +474,30 @@ _CACHED_QUERIES: Final = 8
 
 
 def _sorted_matches(
-    q: ListQuery, coll: _Coll, ids: list[int], get_obj: Callable[[int], Any]
+    q: ListQuery, coll: _Coll, ids: list[int], get_obj: Callable[[int], Any], snapshot: int
 ) -> list[tuple[list[Any], int]]:
     """(sort key, id) of every match, in order; reused while the collection is unchanged.
 
+    Filters see each object as it is now; its place in the order is its sort key as
+    of ``snapshot``, the collection version the walk started at (``Records.as_of``),
+    so an object updated, created or deleted mid-walk never moves past the cursor.
     A cursor walk asks the same question once per page: caching the sorted answer per
     collection version turns an O(n log n) per page into one per walk.
     """
-    key = (q.archived, q.sort_spec, tuple((f.attr, f.op, tuple(f.values)) for f in q.filters))
+    filters = tuple((f.attr, f.op, tuple(f.values)) for f in q.filters)
+    key = (q.archived, q.sort_spec, filters, snapshot)
     hit = coll.query_cache.get(key)
     if hit is not None and hit[0] == coll.version:
         return hit[1]
     matched: list[tuple[list[Any], int]] = []
     preds = [_compile(f) for f in q.filters]
     attrs = [a for a, _ in q.sort]
+    as_of = coll.as_of
     for i in ids:
         obj = get_obj(i)
         if all(p(obj) for p in preds):
-            matched.append(([_sort_value(obj, a) for a in attrs], i))
+            then = as_of(i, snapshot, obj)
+            matched.append(([_sort_value(then, a) for a in attrs], i))
     dirs = [d for _, d in q.sort]
     # Stable multi-key sort: id last (in the first key's direction, so "-createdAt" is
     # newest first even within one millisecond), then each key from last to first.
@@ -479,15 +518,21 @@ def run_query(
     q: ListQuery,
     coll: _Coll,
     get_obj: Callable[[int], Any],
+    created_ms: Callable[[int], int] | None = None,
 ) -> tuple[list[int], int, str | None]:
-    """Return (ids of this page, total matches, next cursor or None)."""
+    """Return (ids of this page, total matches, next cursor or None).
+
+    ``created_ms`` (optional) gives an object's creation time in epoch milliseconds
+    without building it: generated (seeded) pages know theirs from their id.
+    """
     ids = coll.deleted_ids if q.archived else coll.live_ids
     if q.by_created:
-        return _created_order(q, coll, ids, get_obj)
+        return _created_order(q, coll, ids, get_obj, created_ms)
 
     dirs = [d for _, d in q.sort]
     id_desc = dirs[0]
-    matched = _sorted_matches(q, coll, ids, get_obj)
+    snapshot = q.snapshot if q.after is not None and q.snapshot is not None else coll.version
+    matched = _sorted_matches(q, coll, ids, get_obj, snapshot)
     start = 0
     if q.after is not None:
         ckey, cid = q.after
@@ -495,7 +540,10 @@ def run_query(
         while lo < hi:  # first item strictly after the cursor in (key, id) order
             mid = (lo + hi) // 2
             k, i = matched[mid]
-            c = _cmp(k, ckey, dirs) if len(ckey) == len(dirs) else 1
+            try:
+                c = _cmp(k, ckey, dirs) if len(ckey) == len(dirs) else 1
+            except TypeError:  # a hand-made cursor: text where the sort key is a number
+                raise bad_request("after: not a valid paging cursor", field="after") from None
             if c < 0 or (c == 0 and (i >= cid if id_desc else i <= cid)):
                 lo = mid + 1
             else:
@@ -506,7 +554,7 @@ def run_query(
     nxt = None
     if start + q.limit < len(matched) and window:
         k, i = window[-1]
-        nxt = encode_cursor(q.sort_spec, k, i)
+        nxt = encode_cursor(q.sort_spec, k, i, snapshot)
     return [i for _, i in window], len(matched), nxt
 
 

@@ -18,9 +18,10 @@ from . import groups
 from .page_rules import PAGE_KINDS
 from .store import Portal
 
-__all__ = ["realistic_page", "seed_portal"]
+__all__ = ["WORDS", "realistic_page", "seed_portal"]
 
-_WORDS = [
+#: The vocabulary of generated titles, slugs and folder names.
+WORDS = [
     "growth",
     "pricing",
     "platform",
@@ -147,7 +148,7 @@ def _style_pool(breakpoints: bool) -> tuple[dict[str, Any], ...]:
 @functools.cache
 def _paragraphs() -> tuple[str, ...]:
     rng = random.Random("paragraphs")
-    return tuple(" ".join(rng.choices(_WORDS, k=40)) for _ in range(_POOL_SIZE))
+    return tuple(" ".join(rng.choices(WORDS, k=40)) for _ in range(_POOL_SIZE))
 
 
 def _layout(i: int, rng: random.Random, title: str) -> dict[str, Any]:
@@ -181,7 +182,7 @@ def realistic_page(i: int, rng: random.Random, *, kind: str = "site-pages") -> P
     Deterministic for a given ``rng`` state; slugs embed ``i`` so they never collide.
     About 60% are published, 25% drafts and 15% scheduled (publishDate in the future).
     """
-    words = rng.sample(_WORDS, 3)
+    words = rng.sample(WORDS, 3)
     title = " ".join(w.capitalize() for w in words)
     lang = rng.choice(_LANGUAGES)
     roll = rng.random()
@@ -205,7 +206,7 @@ def realistic_page(i: int, rng: random.Random, *, kind: str = "site-pages") -> P
         language=lang,
         state=state,
         html_title=f"{title} | Example Co",
-        meta_description=" ".join(rng.choices(_WORDS, k=18)).capitalize() + ".",
+        meta_description=" ".join(rng.choices(WORDS, k=18)).capitalize() + ".",
         head_html='<meta name="robots" content="index,follow">',
         footer_html="<script>window.hsq = window.hsq || [];</script>",
         link_rel_canonical_url="",
@@ -250,7 +251,7 @@ def seed_portal(portal: Portal, n: int, rng: random.Random) -> None:
     """Fill a portal with ``n`` pages of each kind (plus landing-page folders)."""
     folders = [
         portal.folders.create(ContentFolder(name=f"{w.capitalize()} campaigns", parent_folder_id=0))
-        for w in rng.sample(_WORDS, max(1, min(10, n // 20)))
+        for w in rng.sample(WORDS, max(1, min(10, n // 20)))
     ]
     for kind in PAGE_KINDS:
         coll = portal.pages[kind]
@@ -269,7 +270,7 @@ def seed_portal(portal: Portal, n: int, rng: random.Random) -> None:
                 lang, other_lang = rec.live.language, other.live.language
                 if other_lang == lang or not isinstance(lang, str):
                     other_lang = "de" if lang != "de" else "fr"
-                if not coll.groups.get(other.id) and not isinstance(
+                if not coll.variants(other.id) and not isinstance(
                     other.live.translated_from_id, str
                 ):
                     groups.attach_to_group(

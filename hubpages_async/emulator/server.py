@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-import random
+import gc
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
 from .app import EmulatorApp, RequestRecord
 from .auth import TokenSpec
 from .faults import FaultPlan
+from .guards import PARSER_LIMITS
 from .limits import RateLimit
 from .page_rules import PAGE_KINDS
+from .seeded import install, seed_lazily
 from .store import Store
+
+if TYPE_CHECKING:
+    from .persist import SqlitePersistence
 
 __all__ = ["Emulator"]
 
@@ -37,11 +42,13 @@ class Emulator:
     (``TOKEN[@PORTAL][:scopes]`` specs; None accepts any Bearer token in portal 1),
     ``async_batches``, ``state`` (an sqlite file that survives restarts) and
     ``seed_pages`` (that many realistic pages of each kind in every known portal, created
-    once when the state is empty). ``clock`` is the monotonic clock of the rate window
-    and request log; ``wall_clock`` the clock of page timestamps. Test-only:
-    ``stamp_lag`` makes each request wait a random 0..stamp_lag seconds before the rate
-    window counts it; ``record_attempts`` keeps every counted or refused request in
-    ``app.limiter.attempts``.
+    once when the state is empty). ``max_body`` caps a request body (a bigger one is a
+    JSON 413). ``freeze_gc`` (for an emulator that owns its process) freezes what write
+    handlers store out of the cyclic collector (see ``gc_policy.py``). ``clock`` is the
+    monotonic clock of the rate window and request log; ``wall_clock`` the clock of page
+    timestamps. Test-only: ``stamp_lag`` makes each request wait a random 0..stamp_lag
+    seconds before the rate window counts it; ``record_attempts`` keeps every counted or
+    refused request in ``app.limiter.attempts``.
     """
 
     def __init__(
@@ -65,6 +72,8 @@ class Emulator:
         seed: int = 0,
         stamp_lag: float = 0.0,
         record_attempts: bool = False,
+        max_body: int = 64 * 1024 * 1024,
+        freeze_gc: bool = False,
     ) -> None:
         self.host = host
         self.port = port
@@ -86,6 +95,8 @@ class Emulator:
             clock=clock,
             stamp_lag=stamp_lag,
             record_attempts=record_attempts,
+            max_body=max_body,
+            freeze_gc=freeze_gc,
         )
         self._runner: web.AppRunner | None = None
         self._persist: object | None = None
@@ -109,16 +120,28 @@ class Emulator:
     # -- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
         """Load state, seed pages, bind the port."""
+        persist = None
         if self.state_path is not None:
             from .persist import SqlitePersistence
 
             persist = SqlitePersistence(self.state_path, self.store)
+            # Generated pages first, then the stored records that override them.
+            for portal_id, kind, plan in persist.seed_plans():
+                install(self.store.portal(portal_id), kind, plan)
+                self.store.reserve_past(
+                    plan.base + plan.n + plan.n_ab, plan.revision_base + 4 * plan.n
+                )
             persist.load()
             self.app.after_write = persist.flush
             self._persist = persist
         if self.seed_pages:
-            self._seed()
-        runner = web.AppRunner(self.app.build(), access_log=None, handle_signals=False)
+            self._seed(persist)
+        if self.app.write_gc.freeze:
+            gc.collect()
+            gc.freeze()  # the loaded and seeded state lives as long as the process
+        runner = web.AppRunner(
+            self.app.build(), access_log=None, handle_signals=False, **PARSER_LIMITS
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         await site.start()
@@ -128,14 +151,16 @@ class Emulator:
         host = self.host if ":" not in self.host else f"[{self.host}]"
         self.url = f"http://{host}:{self.port}"
 
-    def _seed(self) -> None:
-        from .seed import seed_portal
-
+    def _seed(self, persist: SqlitePersistence | None) -> None:
         for portal_id in sorted(self.app.auth.portals):
             portal = self.store.portal(portal_id)
             if any(portal.pages[k].records for k in PAGE_KINDS):
                 continue  # a state file already holds pages: never seed twice
-            seed_portal(portal, self.seed_pages, random.Random(self.seed + portal_id))
+            # Generated on demand (seeded.py): a million pages start in a second.
+            plans = seed_lazily(portal, self.seed_pages, self.seed)
+            if persist is not None:
+                for kind, plan in plans.items():
+                    persist.save_seed_plan(portal_id, kind, plan)
         if self.app.after_write is not None:
             self.app.after_write()
 

@@ -67,6 +67,23 @@ class Store:
         """A fresh revision id."""
         return str(next(self._revision_ids))
 
+    def reserve_ids(self, n: int) -> int:
+        """Set aside ``n`` consecutive ids (seeded pages); returns the first."""
+        first = next(self._ids)
+        self._ids = itertools.count(first + n)
+        return first
+
+    def reserve_revision_ids(self, n: int) -> int:
+        """Set aside ``n`` consecutive revision ids; returns the first."""
+        first = int(self.next_revision_id())
+        self._revision_ids = itertools.count(first + n)
+        return first
+
+    def reserve_past(self, last_id: int, last_revision: int) -> None:
+        """Never hand out ids below these again (seeded blocks after a restart)."""
+        self._ids = itertools.count(max(last_id, next(self._ids)))
+        self._revision_ids = itertools.count(max(last_revision, next(self._revision_ids)))
+
     def bump_counters(self, max_id: int, max_revision: int, latest: datetime | None = None) -> None:
         """Continue numbering (and time) after records loaded from a state file.
 
@@ -133,6 +150,19 @@ class Portal:
         self.folders = FolderCollection(self)
         #: (domain, slug, language) -> (kind, page id): URLs are unique within a portal.
         self.slugs: dict[tuple[str, str, str], tuple[str, int]] = {}
+
+    def slug_owner(self, key: tuple[str, str, str]) -> tuple[str, int] | None:
+        """The live page at this URL key: an indexed one, else a seeded one not yet stored."""
+        owner = self.slugs.get(key)
+        if owner is not None:
+            return owner
+        for kind, coll in self.pages.items():
+            source = coll.seeded
+            if source is not None:
+                page_id = source.slug_owner(key)
+                if page_id is not None:
+                    return kind, page_id
+        return None
 
     def default_domain(self, kind: str) -> str:
         """The portal's primary domain for a content type (used when domain is blank)."""

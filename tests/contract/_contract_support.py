@@ -71,7 +71,7 @@ def response_schema(prefix: str, method: str, path: str, status: int) -> dict[st
     if resp is None:
         if status < 400:
             # attach/detach/update-languages declare no success code at all (facts file
-            # 1.1); the emulator answers 204, so the only check left is "no body".
+            # 1.1); the emulator answers an empty 200, so the only check left is "no body".
             return None
         resp = responses["default"]
     ref = resp.get("$ref")

@@ -3,7 +3,7 @@
 Each answer is validated against the status code's schema in HubSpot's published spec
 (``shared/spec``), relaxing only the 57-field ``Page.required`` artifact (see
 ``_contract_support``). Operations whose spec declares no success code (attach, detach,
-update-languages) answer 204 and are checked to carry no body.
+update-languages) answer an empty 200 and are checked to carry no body.
 """
 
 from __future__ import annotations

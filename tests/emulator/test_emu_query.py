@@ -29,6 +29,9 @@ class _Coll:
     version: int = 0
     query_cache: dict[Any, Any] = field(default_factory=dict)
 
+    def as_of(self, object_id: int, snapshot: int, current: Any) -> Any:
+        return current  # nothing changes during these walks
+
 
 def _walk(objs: dict[int, _Obj], params: dict[str, str]) -> tuple[list[int], set[int]]:
     coll = _Coll(sorted(objs), [])
