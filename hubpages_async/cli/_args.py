@@ -154,6 +154,15 @@ def _add_bulk_options(parser: argparse.ArgumentParser, *, default_concurrency: i
     )
 
 
+def _add_migrate12_options(parser: argparse.ArgumentParser) -> None:
+    """migrate's options for what it carries, plans, proves and syncs (issue 12)."""
+    parser.add_argument(
+        "--include-archived",
+        action="store_true",
+        help="also copy archived (deleted) pages; their copies are archived too",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full ``hubpages`` parser."""
     from hubpages_async import __version__
@@ -288,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep each page's domain (default: the destination's default domain)",
     )
+    _add_migrate12_options(migrate)
     migrate.add_argument(
         "--emulator-pages",
         type=_positive,

@@ -32,6 +32,7 @@ from hubpages_async.journal import Journal
 from hubpages_async.models import AB_VARIANT_STATUSES, UNSET, ContentFolder, Page
 
 from ._connect import Portal
+from ._migrate_content import copy_archived, copy_drafts, live_digest
 from ._progress import BulkCounter, Progress
 
 __all__ = [
@@ -39,7 +40,9 @@ __all__ = [
     "StepCounts",
     "copy_folders",
     "copy_pages",
+    "create_step",
     "relink_expiry_redirects",
+    "single_steps",
     "vars_of",
 ]
 
@@ -77,6 +80,8 @@ class MigrationRun:
     concurrency: int
     #: Keep each page's source domain (default: the destination's default domain).
     keep_domains: bool = False
+    #: Also copy archived pages (created, then archived at the destination).
+    include_archived: bool = False
     ids: dict[str, str] = field(default_factory=dict)
     #: (page type, source id, source id of the page it redirects to once expired)
     redirects: list[tuple[str, str, int]] = field(default_factory=list)
@@ -112,7 +117,7 @@ def _source_id(key: str) -> str:
     return key.split(":", 1)[1]
 
 
-async def _create(
+async def create_step(
     run: MigrationRun,
     resource: Any,
     step: str,
@@ -187,7 +192,7 @@ async def copy_folders(run: MigrationRun, src: Portal, dst: Portal) -> None:
                 parent = int(mapped)
             inputs.append(msgspec.structs.replace(folder, parent_folder_id=parent))
         folders_resource = dst.hs.landing_pages.folders
-        await _create(run, folders_resource, "folders", "folder", inputs, len(inputs))
+        await create_step(run, folders_resource, "folders", "folder", inputs, len(inputs))
 
 
 @dataclass(slots=True)
@@ -202,6 +207,8 @@ class _Relations:
     #: source abTestId -> source id of the test's original page
     masters: dict[str, str] = field(default_factory=dict)
     languages: dict[str, str | None] = field(default_factory=dict)
+    #: source id -> digest of its live content, for the drafts step
+    digests: dict[str, bytes] = field(default_factory=dict)
     #: (source id, language, source id of the primary) of each translation
     translations: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -212,6 +219,7 @@ class _Relations:
             run.redirects.append((kind, page_id, page.page_expiry_redirect_id))
         language = page.language if isinstance(page.language, str) else None
         self.languages[page_id] = language
+        self.digests[page_id] = live_digest(page)
         if isinstance(page.translated_from_id, str) and page.translated_from_id:
             self.translations.append((page_id, str(language), page.translated_from_id))
         status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
@@ -229,6 +237,12 @@ async def copy_pages(run: MigrationRun, src: Portal, dst: Portal, kind: str) -> 
     target = dst.pages(kind)
     relations = _Relations()
 
+    def prepare(page: Page) -> Page:
+        return _for_destination(run, page)
+
+    if run.include_archived:
+        await copy_archived(run, source, target, kind, prepare)
+
     async def bases() -> AsyncIterator[Page]:
         """The pages created in step 2, relations noted on the way."""
         async for page in source.list():
@@ -237,9 +251,10 @@ async def copy_pages(run: MigrationRun, src: Portal, dst: Portal, kind: str) -> 
 
     first = await source.list(limit=1)
     total = first.total if isinstance(first.total, int) else None
-    await _create(run, target, kind, kind, bases(), total)
+    await create_step(run, target, kind, kind, bases(), total)
     await _ab_variants(run, target, kind, relations.variants, relations.masters)
     await _language_groups(run, target, kind, relations.translations, relations.languages)
+    await copy_drafts(run, source, target, kind, relations.digests, prepare)
 
 
 def _for_destination(run: MigrationRun, page: Page) -> Page:
@@ -254,17 +269,22 @@ def _for_destination(run: MigrationRun, page: Page) -> Page:
     return msgspec.structs.replace(page, **changes)
 
 
-async def _single_steps(
+async def single_steps(
     run: MigrationRun,
     step: str,
     items: Iterable[tuple[str, Any]],
     total: int,
     action: Callable[[Any, bool], Awaitable[str]],
+    *,
+    parallel: int = 1,
+    remember: bool = True,
 ) -> None:
     """Run one non-batch call per item under the journal (key -> resulting id).
 
     ``action(item, again)`` gets ``again=True`` when a previous run started the item
     and did not finish it: the action must then check what that run already did.
+    ``parallel`` items run at once (the journal serialises its own writes);
+    ``remember=False`` keeps the results out of the id map (a step that maps nothing).
     """
     if not total:
         return
@@ -272,29 +292,42 @@ async def _single_steps(
     await journal.open("migrate")
     run.progress.start(_label(step), total)
     counts = run.step(step)
-    try:
-        for index, (key, item) in enumerate(items):
-            seen = (await journal.lookup([key])).get(key)
-            if seen is not None and seen.state == "done":
-                if seen.result_id:
-                    run.ids[key] = seen.result_id
-                counts.skipped += 1
-                run.progress.advance(1)
-                continue
-            await journal.mark_pending([(key, index)])
-            try:
-                result_id = await _settled(action, item, again=seen is not None)
-            except (_SkipError, errors.HubPagesError) as exc:  # reported, not fatal
-                category = getattr(exc, "category", None) or type(exc).__name__
-                await journal.record([], [(key, index, str(category), str(exc))])
-                run.fail(step, _source_id(key), str(category), str(exc))
-                run.progress.advance(0, 1)
-                continue
-            await journal.record([(key, index, result_id)], [])
-            if result_id:
-                run.ids[key] = result_id
-            counts.done += 1
+    slots = anyio.Semaphore(max(1, parallel))
+
+    async def one(index: int, key: str, item: Any) -> None:
+        try:
+            await _one(index, key, item)
+        finally:
+            slots.release()
+
+    async def _one(index: int, key: str, item: Any) -> None:
+        seen = (await journal.lookup([key])).get(key)
+        if seen is not None and seen.state == "done":
+            if seen.result_id and remember:
+                run.ids[key] = seen.result_id
+            counts.skipped += 1
             run.progress.advance(1)
+            return
+        await journal.mark_pending([(key, index)])
+        try:
+            result_id = await _settled(action, item, again=seen is not None)
+        except (_SkipError, errors.HubPagesError) as exc:  # reported, not fatal
+            category = getattr(exc, "category", None) or type(exc).__name__
+            await journal.record([], [(key, index, str(category), str(exc))])
+            run.fail(step, _source_id(key), str(category), str(exc))
+            run.progress.advance(0, 1)
+            return
+        await journal.record([(key, index, result_id)], [])
+        if result_id and remember:
+            run.ids[key] = result_id
+        counts.done += 1
+        run.progress.advance(1)
+
+    try:
+        async with anyio.create_task_group() as tg:
+            for index, (key, item) in enumerate(items):
+                await slots.acquire()  # released by the item's task: tasks stay bounded
+                tg.start_soon(one, index, key, item)
     finally:
         await journal.aclose()
 
@@ -354,7 +387,7 @@ async def _ab_variants(
         await target.update(str(created.id), content)
         return str(created.id)
 
-    await _single_steps(
+    await single_steps(
         run,
         f"{kind}-ab-variants",
         ((f"{kind}:{v.id}", v) for v in variants),
@@ -407,7 +440,7 @@ async def _language_groups(
                 raise
         return new_id
 
-    await _single_steps(
+    await single_steps(
         run,
         f"{kind}-languages",
         ((f"{kind}-lang:{t[0]}", t) for t in translations),
@@ -432,7 +465,7 @@ async def relink_expiry_redirects(run: MigrationRun, dst: Portal) -> None:
         await dst.pages(kind).update(new_id, Page(page_expiry_redirect_id=int(mapped)))
         return new_id
 
-    await _single_steps(
+    await single_steps(
         run,
         "expiry-redirects",
         ((f"{kind}-redirect:{page_id}", (kind, page_id, t)) for kind, page_id, t in run.redirects),

@@ -120,6 +120,7 @@ async def _migrate(
         state = MigrationRun(
             journal, route, progress, args.chunk_size, args.concurrency, args.keep_domains
         )
+        state.include_archived = args.include_archived
         try:
             if "landing-pages" in kinds:  # only landing pages live in folders
                 await copy_folders(state, src, dst)
