@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 __all__ = [
     "DEFAULT_TOKEN_ENV",
@@ -161,6 +161,35 @@ def _add_migrate12_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also copy archived (deleted) pages; their copies are archived too",
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="at the end, compare both portals as `hubpages verify` does (exit 1 on a difference)",
+    )
+    parser.add_argument(
+        "--differences",
+        metavar="PATH",
+        help="where verify writes differences as JSON lines (default JOURNAL.differences.jsonl)",
+    )
+
+
+def _add_verify_command(sub: Any, migrate: argparse.ArgumentParser, common: Any) -> None:
+    """``hubpages verify``: every option of migrate (same portals, types, journal)."""
+    verify = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="compare a migration's source and destination, field by field",
+        description="Compare each source folder and page with its copy (found through "
+        "migrate's --journal): content field by field, draft and live, folders, language "
+        "groups, A/B pairs and expiry redirects through the id map. Differences go to a "
+        "JSON-lines file; exit status 1 on any difference.",
+    )
+    # Options that only make sense for a run that writes are not verify's.
+    have = {"--verify", "--dry-run", "--delete"}
+    have.update(s for action in verify._actions for s in action.option_strings)
+    for action in migrate._actions:
+        if action.option_strings and not have & set(action.option_strings):
+            verify._add_action(action)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -298,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep each page's domain (default: the destination's default domain)",
     )
     _add_migrate12_options(migrate)
+    _add_verify_command(sub, migrate, common)
     migrate.add_argument(
         "--emulator-pages",
         type=_positive,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import anyio
 import msgspec
@@ -42,9 +42,12 @@ __all__ = [
     "copy_pages",
     "create_step",
     "relink_expiry_redirects",
+    "settled",
     "single_steps",
     "vars_of",
 ]
+
+R = TypeVar("R")
 
 #: Source-portal ids and server-owned A/B/language state: never sent to the destination.
 _RELATION_FIELDS: Final = {
@@ -310,7 +313,7 @@ async def single_steps(
             return
         await journal.mark_pending([(key, index)])
         try:
-            result_id = await _settled(action, item, again=seen is not None)
+            result_id = await settled(action, item, again=seen is not None)
         except (_SkipError, errors.HubPagesError) as exc:  # reported, not fatal
             category = getattr(exc, "category", None) or type(exc).__name__
             await journal.record([], [(key, index, str(category), str(exc))])
@@ -345,7 +348,7 @@ _UNSETTLED: Final = (
 _SETTLE_TRIES: Final = 6
 
 
-async def _settled(action: Callable[[Any, bool], Awaitable[str]], item: Any, *, again: bool) -> str:
+async def settled(action: Callable[[Any, bool], Awaitable[R]], item: Any, *, again: bool) -> R:
     """``action(item, again)``, tried again (``again=True``: check, then act) while its
     outcome is unknown, so that one run converges through lost answers and 5xx."""
     for attempt in range(1, _SETTLE_TRIES + 1):

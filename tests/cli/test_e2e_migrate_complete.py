@@ -5,9 +5,11 @@ pages."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 from hubpages_async.emulator import Emulator
+from hubpages_async.emulator.seed import seed_portal
 from hubpages_async.models import Page
 
 from .conftest import hubpages
@@ -80,3 +82,85 @@ async def test_migrate_carries_drafts_publish_state_and_archived_pages(tmp_path:
             "Gone",
         )
         assert site["Spring sale"].slug == "spring-sale"
+
+
+def verify_argv(url: str, journal: Path, *extra: str) -> list[str]:
+    """``hubpages verify`` with the same portals and journal as :func:`migrate_argv`."""
+    return ["verify", *migrate_argv(url, journal, *extra)[1:]]
+
+
+def differences(path: Path) -> list[dict[str, object]]:
+    """The JSON lines verify wrote."""
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+async def test_verify_is_clean_after_migrate_and_names_a_deliberate_edit(tmp_path: Path) -> None:
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, tokens=TOKENS) as emu:
+        ids = await seed_everything(emu.url)
+        journal = tmp_path / "j"
+        result = await hubpages(*migrate_argv(emu.url, journal, "--include-archived", "--verify"))
+        assert result.code == 0, result.stderr
+        summary = json.loads(result.stdout)["verify"]
+        assert summary["differences"] == 0, (tmp_path / "j.differences.jsonl").read_text()
+        assert summary["compared"]["site-pages"] == len(emu.store.pages("site-pages"))
+        assert summary["compared"]["site-pages (archived)"] == 1
+        assert summary["compared"]["folders"] == 2
+
+        clean = await hubpages(*verify_argv(emu.url, journal, "--include-archived"))
+        assert clean.code == 0, clean.stderr
+        assert json.loads(clean.stdout)["differences"] == 0
+
+        # Edits on the destination, one of each kind verify must see.
+        store, site = emu.store, by_name(emu, "site-pages", 2)
+        coll = store.portal(2).pages["site-pages"]
+        coll.update(coll.records[int(str(site["Home"].id))], Page(html_title="Edited"))
+        home_copy = site["Home"].id
+        wip = coll.records[int(str(site["Wip"].id))]
+        coll.update_draft(wip, Page(meta_description="draft edit"))
+        coll.set_translated_from(coll.records[int(str(site["About"].id))], None)
+        coll.set_translated_from(coll.records[int(str(by_lang(emu, "fr").id))], None)
+        dirty = await hubpages(*verify_argv(emu.url, journal))
+        assert dirty.code == 1
+        rows = differences(tmp_path / "j.differences.jsonl")
+        found = {(r["sourceId"], r["version"], r.get("field")) for r in rows}
+        assert (ids["home"], "live", "htmlTitle") in found
+        assert (ids["wip"], "draft", "metaDescription") in found
+        assert (ids["about-fr"], "live", "translatedFromId") in found
+        home_row = next(r for r in rows if r.get("field") == "htmlTitle" and r["version"] == "live")
+        assert home_row["destinationId"] == str(home_copy)
+        assert (home_row["source"], home_row["destination"]) == ("Home", "Edited")
+        assert json.loads(dirty.stdout)["differences"] == len(rows)
+        assert f"site-pages {ids['home']} -> {home_copy} (live): htmlTitle" in dirty.stderr
+
+
+def by_lang(emu: Emulator, language: str) -> Page:
+    """The destination's one site page in ``language``."""
+    (page,) = [p for p in emu.store.pages("site-pages", portal=2) if p.language == language]
+    return page
+
+
+async def test_migrate_through_faults_verifies_clean_after_one_run(tmp_path: Path) -> None:
+    """503s, answers lost after commit, 429s and resets on every call, migrate's and
+    verify's alike: one run reports success, and verify (run by --verify) finds nothing."""
+    async with Emulator(
+        host="127.0.0.1",
+        port=0,
+        rate_limit="1000000/200ms",  # an injected 429 asks for 0.2 s, not HubSpot's 10 s
+        daily_limit=None,
+        tokens=TOKENS,
+    ) as emu:
+        await seed_everything(emu.url)
+        seed_portal(emu.store.portal(1), 150, random.Random(12))
+        emu.faults = "503=0.1,drop=0.05,429=0.05,reset=0.03"
+        argv = migrate_argv(emu.url, tmp_path / "j", "--include-archived", "--verify")
+        result = await hubpages(*argv)
+        faults = sum(1 for r in emu.request_log if r.fault)
+        emu.faults = None
+        assert result.code == 0, result.stderr[-3000:]
+        assert faults > 20
+        summary = json.loads(result.stdout)
+        assert summary["failed"] == 0
+        assert summary["verify"]["differences"] == 0
+        assert summary["verify"]["compared"]["site-pages"] == len(emu.store.pages("site-pages"))
+        clean = await hubpages(*verify_argv(emu.url, tmp_path / "j", "--include-archived"))
+        assert clean.code == 0, (tmp_path / "j.differences.jsonl").read_text()[:3000]

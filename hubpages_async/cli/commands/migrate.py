@@ -24,8 +24,9 @@ from .._migrate_steps import (
 )
 from .._output import atomic_writer
 from .._progress import make_progress
+from .verify import check
 
-__all__ = ["run"]
+__all__ = ["endpoints", "run"]
 
 
 def _destination_token(args: argparse.Namespace) -> str:
@@ -40,26 +41,34 @@ def _destination_token(args: argparse.Namespace) -> str:
     raise UsageError("migrate needs the destination portal's token: --to-token-env NAME")
 
 
-async def run(args: argparse.Namespace) -> int:
-    """Copy everything, print the JSON summary, write failures next to the journal."""
+def endpoints(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """``open_portal`` keywords for source and destination, or None for the embedded
+    emulator (no token, no destination, no --base-url). Shared with ``verify``."""
     from_env = args.from_token_env or args.token_env
     source_token = args.from_token or token_from_env(from_env)
-    kinds = args.kinds or ["landing-pages", "site-pages"]
     no_destination = not (args.to_token or args.to_token_env)
     if source_token is None and no_destination and not args.base_url:
-        return await _run_embedded(args, kinds)
+        return None
     if source_token is None:
         raise UsageError(
-            f"migrate needs the source portal's token in ${from_env} (--from-token-env NAME)"
+            f"{args.command} needs the source portal's token in ${from_env} (--from-token-env NAME)"
         )
     destination = {
         "token": _destination_token(args),
         "base_url": args.to_base_url or args.base_url,
     }
+    return {"token": source_token, "token_env": from_env}, destination
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Copy everything, print the JSON summary, write failures next to the journal."""
+    kinds = args.kinds or ["landing-pages", "site-pages"]
+    ends = endpoints(args)
+    if ends is None:
+        return await _run_embedded(args, kinds)
     args.resume_hint = resume_command()
     args.interrupt_note = f"finished steps and chunks are recorded in {args.journal}"
-    source = {"token": source_token, "token_env": from_env}
-    return await _migrate(args, kinds, args.journal, source, destination)
+    return await _migrate(args, kinds, args.journal, *ends)
 
 
 async def _run_embedded(args: argparse.Namespace, kinds: list[str]) -> int:
@@ -129,6 +138,9 @@ async def _migrate(
             await relink_expiry_redirects(state, dst)
         finally:
             progress.close()
+        checked = None
+        if args.verify and not state.failures:
+            checked = await check(args, src, dst, kinds, journal)
     failures_path = f"{journal}.failures.jsonl"
     if state.failures:
         with atomic_writer(failures_path) as out:
@@ -143,11 +155,16 @@ async def _migrate(
         "ids": len(state.ids),
         "seconds": round(time.monotonic() - started, 3),
     }
+    if checked is not None:
+        summary["verify"] = checked
     print(json.dumps(summary))
     if state.failures:
         for row in state.failures[:10]:
             error(f"{row['step']} {row['sourceId']}: {row['category']}: {row['message']}")
         error(f"{len(state.failures)} items failed to migrate; see {failures_path}")
         return 1
-    note(args, "migration complete")
+    if checked is not None and checked["differences"]:
+        error(f"the migration finished but verify found {checked['differences']} differences")
+        return 1
+    note(args, "migration complete" + (", verified" if checked is not None else ""))
     return 0
