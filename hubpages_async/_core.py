@@ -54,6 +54,10 @@ class ClientStats:
     retry_budget_exhausted: int = 0
     #: Times the token provider was asked again after a 401.
     token_refreshes: int = 0
+    #: The portal's daily budget and what is left of it, from the last answer's headers
+    #: (``X-HubSpot-RateLimit-Daily`` / ``-Daily-Remaining``); None until one says.
+    daily_limit: int | None = None
+    daily_remaining: int | None = None
 
 
 class Core:
@@ -273,7 +277,13 @@ class Core:
         # Every answer counts against HubSpot's window, errors included: a 404 saying
         # Remaining: 0 must hold the next request back as much as a 200 would.
         if raw.status != 429 and "x-hubspot-ratelimit-remaining" in raw.headers:
-            self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=raw.status))
+            info = RateLimitInfo.from_headers(raw.headers, status=raw.status)
+            self.limiter.feedback(info)
+            if info.daily_remaining is not None:
+                self.stats.daily_limit, self.stats.daily_remaining = (
+                    info.daily,
+                    info.daily_remaining,
+                )
         try:
             return decipher(
                 raw.status, raw.headers, raw.body, response_type, method=method, path=path

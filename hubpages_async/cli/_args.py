@@ -167,6 +167,16 @@ def _add_migrate12_options(parser: argparse.ArgumentParser) -> None:
         help="at the end, compare both portals as `hubpages verify` does (exit 1 on a difference)",
     )
     parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read both portals and print what the run would do (writes nothing to either)",
+    )
+    parser.add_argument(
+        "--plan",
+        metavar="PATH",
+        help="where --dry-run writes its plan as JSON (default JOURNAL.plan.json)",
+    )
+    parser.add_argument(
         "--differences",
         metavar="PATH",
         help="where verify writes differences as JSON lines (default JOURNAL.differences.jsonl)",
@@ -185,7 +195,7 @@ def _add_verify_command(sub: Any, migrate: argparse.ArgumentParser, common: Any)
         "JSON-lines file; exit status 1 on any difference.",
     )
     # Options that only make sense for a run that writes are not verify's.
-    have = {"--verify", "--dry-run", "--delete"}
+    have = {"--verify", "--dry-run", "--plan", "--delete"}
     have.update(s for action in verify._actions for s in action.option_strings)
     for action in migrate._actions:
         if action.option_strings and not have & set(action.option_strings):

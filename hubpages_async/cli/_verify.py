@@ -29,51 +29,60 @@ from ._connect import Portal
 from ._migrate_content import content_of
 from ._migrate_steps import settled
 
-__all__ = ["Differences", "id_map", "verify_portals"]
+__all__ = ["Differences", "done_entries", "id_map", "listed", "patient", "verify_portals"]
 
 _MAPPED_KEY: Final = re.compile(r"^(folder|site-pages|landing-pages):(\d+)$")
 
 
-def id_map(journal: str, route: str) -> dict[str, str]:
-    """``"site-pages:123" -> "456"`` for every copy migrate recorded on ``route``."""
-    ids: dict[str, str] = {}
+def done_entries(journal: str, route: str) -> dict[str, str | None]:
+    """Every key migrate recorded as done on ``route`` (any step), with its result id.
+
+    Read-only: a journal that does not exist yet (a first dry run) is simply empty.
+    """
+    found: dict[str, str | None] = {}
     try:
         db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
     except sqlite3.Error:
-        return ids
+        return found
     try:
         rows = db.execute(
-            "SELECT key, result_id FROM entries WHERE state = 'done' AND job LIKE ?"
-            " AND result_id IS NOT NULL",
+            "SELECT key, result_id FROM entries WHERE state = 'done' AND job LIKE ?",
             (f"migrate-%@{route}",),
         )
-        for key, result_id in rows:
-            if _MAPPED_KEY.match(key):
-                ids[key] = str(result_id)
+        found = dict(rows)
     except sqlite3.Error:
         pass
     finally:
         db.close()
-    return ids
+    return found
+
+
+def id_map(journal: str, route: str) -> dict[str, str]:
+    """``"site-pages:123" -> "456"`` for every copy migrate recorded on ``route``."""
+    return {
+        key: str(result_id)
+        for key, result_id in done_entries(journal, route).items()
+        if result_id and _MAPPED_KEY.match(key)
+    }
 
 
 T = TypeVar("T")
 
 
-async def _patient(call: Callable[[], Awaitable[T]]) -> T:
+async def patient(call: Callable[[], Awaitable[T]]) -> T:
     """``call()``, tried again while its answer is a 5xx, a lost connection or a 429:
     a verify that gives up on a transient fault proves nothing either way."""
     return await settled(lambda _item, _again: call(), None, again=False)
 
 
-async def _listed(resource: Any, *, archived: bool = False) -> list[Any]:
+async def listed(resource: Any, *, archived: bool = False) -> list[Any]:
     """Every item of a listing, listed again from the start if a fault outlasts the
     client's own retries (a listing is a read: starting over is safe)."""
 
     async def listing() -> list[Any]:
         return [item async for item in resource.list(archived=archived or None)]
 
-    return await _patient(listing)
+    return await patient(listing)
 
 
 @dataclass(slots=True)
@@ -99,8 +108,8 @@ def _norm_parent(value: object) -> str | None:
 
 async def _verify_folders(src: Portal, dst: Portal, ids: dict[str, str], out: Differences) -> None:
     """Each source folder: its copy exists, same name, parent the copy of its parent."""
-    source = await _listed(src.hs.landing_pages.folders)
-    copies = {str(f.id): f for f in await _listed(dst.hs.landing_pages.folders)}
+    source = await listed(src.hs.landing_pages.folders)
+    copies = {str(f.id): f for f in await listed(dst.hs.landing_pages.folders)}
     out.compared["folders"] = len(source)
     for folder in source:
         fid = str(folder.id)
@@ -216,8 +225,8 @@ async def _verify_pages(
     without: tuple[str, ...],
 ) -> None:
     """Each source page of ``kind`` against its copy: live content, relations, draft."""
-    source_pages = await _listed(src.pages(kind), archived=archived)
-    copies = {str(p.id): p for p in await _listed(dst.pages(kind), archived=archived)}
+    source_pages = await listed(src.pages(kind), archived=archived)
+    copies = {str(p.id): p for p in await listed(dst.pages(kind), archived=archived)}
     label = f"{kind} (archived)" if archived else kind
     out.compared[label] = len(source_pages)
     masters = {
@@ -254,8 +263,8 @@ async def _verify_drafts(
 
     async def one(sid: str, did: str) -> None:
         try:
-            draft = await _patient(lambda: source.get_draft(sid))
-            copy = await _patient(lambda: target.get_draft(did))
+            draft = await patient(lambda: source.get_draft(sid))
+            copy = await patient(lambda: target.get_draft(did))
             _compare_content(out, label, sid, did, "draft", draft, copy, without)
         finally:
             slots.release()

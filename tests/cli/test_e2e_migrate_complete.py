@@ -8,12 +8,13 @@ import json
 import random
 from pathlib import Path
 
+from hubpages_async import HubPages
 from hubpages_async.emulator import Emulator
 from hubpages_async.emulator.seed import seed_portal
 from hubpages_async.models import Page
 
 from .conftest import hubpages
-from .migrate_seed import FUTURE, PAST, seed_everything
+from .migrate_seed import FUTURE, PAST, page, seed_everything
 
 TOKENS = ["src-token@1", "dst-token@2"]
 
@@ -164,3 +165,78 @@ async def test_migrate_through_faults_verifies_clean_after_one_run(tmp_path: Pat
         assert summary["verify"]["compared"]["site-pages"] == len(emu.store.pages("site-pages"))
         clean = await hubpages(*verify_argv(emu.url, tmp_path / "j", "--include-archived"))
         assert clean.code == 0, (tmp_path / "j.differences.jsonl").read_text()[:3000]
+
+
+async def test_dry_run_writes_nothing_and_predicts_the_run(tmp_path: Path) -> None:
+    """The plan's request count is what the run then sends, and its conflict is the one
+    the run then hits; the dry run itself sends only GETs."""
+    async with Emulator(host="127.0.0.1", port=0, rate_limit="100000/10s", tokens=TOKENS) as emu:
+        ids = await seed_everything(emu.url)
+        seeded = len(emu.request_log)
+        journal = tmp_path / "j"
+        argv = migrate_argv(emu.url, journal, "--include-archived")
+        dry = await hubpages(*argv, "--dry-run", "--rate-limit", "190/10s")
+        assert dry.code == 0, dry.stderr
+        sent = emu.request_log[seeded:]
+        assert sent  # it did read both portals
+        assert {r.method for r in sent} == {"GET"}
+        assert {r.portal for r in sent} == {1, 2}
+        assert emu.store.pages("site-pages", portal=2) == []
+        assert not journal.exists()  # no journal either
+        plan = json.loads(dry.stdout)
+        assert plan == json.loads((tmp_path / "j.plan.json").read_text())
+        site = plan["counts"]["site-pages"]
+        assert site["source"] == len(emu.store.pages("site-pages"))
+        assert (site["abVariants"], site["translations"], site["archived"]) == (1, 1, 1)
+        assert site["draftsDiffering"] == 2  # Home and Pricing B
+        assert plan["counts"]["landing-pages"]["draftsDiffering"] == 1
+        assert [f["path"] for f in plan["foldersToCreate"]] == ["Campaigns", "Campaigns/Spring"]
+        assert plan["languageGroups"] == [
+            {
+                "type": "site-pages",
+                "primaryId": ids["about"],
+                "translations": [{"id": ids["about-fr"], "language": "fr"}],
+            }
+        ]
+        assert [(p["originalId"], p["variantId"]) for p in plan["abPairs"]] == [
+            (ids["pricing"], ids["pricing-b"])
+        ]
+        assert plan["conflicts"] == []
+        assert plan["rateLimit"] == "190/10s"
+        total = plan["requests"]["total"]
+        assert plan["secondsAtLimit"] == round(
+            max(plan["requests"]["source"], plan["requests"]["destination"]) * 10 / 190, 1
+        )
+        assert plan["dailyRemaining"]["destination"] > 0
+        assert plan["fitsDailyBudget"] is True
+
+        before = len(emu.request_log)
+        run = await hubpages(*argv)
+        assert run.code == 0, run.stderr
+        assert len(emu.request_log) - before == total
+
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, tokens=TOKENS) as emu:
+        await seed_everything(emu.url)
+        async with HubPages("dst-token", base_url=emu.url) as dst:
+            taken = await dst.site_pages.create(page("Taken", "pricing"))
+        dry = await hubpages(*migrate_argv(emu.url, tmp_path / "k"), "--dry-run")
+        assert dry.code == 0, dry.stderr
+        (conflict,) = json.loads(dry.stdout)["conflicts"]
+        assert conflict["sourceId"] == ids_of(emu)["Pricing"]
+        assert conflict["takenBy"]["id"] == str(taken.id)
+        assert f"held by {taken.id} (Taken)" in dry.stderr
+        run = await hubpages(*migrate_argv(emu.url, tmp_path / "k"))
+        assert run.code == 1
+        failures = [
+            json.loads(line) for line in (tmp_path / "k.failures.jsonl").read_text().splitlines()
+        ]
+        assert [f["sourceId"] for f in failures if f["step"] == "site-pages"] == [
+            conflict["sourceId"]
+        ]
+
+
+def ids_of(emu: Emulator) -> dict[str, str]:
+    """Source site-page ids by name (originals only)."""
+    return {
+        str(p.name): str(p.id) for p in emu.store.pages("site-pages") if p.ab_status != "variant"
+    }

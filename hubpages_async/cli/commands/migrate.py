@@ -13,7 +13,7 @@ import os
 import time
 from typing import Any
 
-from .._connect import open_portal, preflight, rate_limit_of, stats_of, token_from_env
+from .._connect import Portal, open_portal, preflight, rate_limit_of, stats_of, token_from_env
 from .._console import UsageError, error, note, resume_command
 from .._migrate_steps import (
     MigrationRun,
@@ -104,6 +104,37 @@ async def _run_embedded(args: argparse.Namespace, kinds: list[str]) -> int:
             )
 
 
+async def _dry_run(
+    args: argparse.Namespace, src: Portal, dst: Portal, kinds: list[str], journal: str
+) -> int:
+    """``--dry-run``: read both portals, print the plan and write it as JSON."""
+    from .._migrate_plan import make_plan
+
+    note(args, f"planning {', '.join(kinds)} from {src.label} to {dst.label} (nothing is written)")
+    plan = await make_plan(args, src, dst, kinds, journal, rate_limit_of(args))
+    path = args.plan or f"{journal}.plan.json"
+    with atomic_writer(path) as out:
+        out.write(json.dumps(plan, indent=2, default=str).encode() + b"\n")
+    for kind, counts in plan["counts"].items():
+        note(args, f"{kind}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    for conflict in plan["conflicts"][:10]:
+        url, holder = conflict["url"], conflict["takenBy"]
+        note(
+            args,
+            f"conflict: {conflict['type']} {conflict['sourceId']} wants {url['domain']}/"
+            f"{url['slug']}, held by {holder['id']} ({holder['name']})",
+        )
+    requests = plan["requests"]
+    note(
+        args,
+        f"{requests['total']} requests ({requests['source']} source, "
+        f"{requests['destination']} destination), {plan['secondsAtLimit']} s at "
+        f"{plan['rateLimit']}; plan written to {path}",
+    )
+    print(json.dumps(plan, default=str))
+    return 0
+
+
 async def _migrate(
     args: argparse.Namespace,
     kinds: list[str],
@@ -123,6 +154,8 @@ async def _migrate(
             raise UsageError("the source and destination are the same portal (same URL and token)")
         for portal in (src, dst):
             await preflight(portal.hs.landing_pages.folders)
+        if args.dry_run:
+            return await _dry_run(args, src, dst, kinds, journal)
         note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(dst.hs))
         route = f"{src.identity}>{dst.identity}"
