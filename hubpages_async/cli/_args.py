@@ -167,6 +167,12 @@ def _add_migrate12_options(parser: argparse.ArgumentParser) -> None:
         help="at the end, compare both portals as `hubpages verify` does (exit 1 on a difference)",
     )
     parser.add_argument(
+        "--delete",
+        action="store_true",
+        help="on a rerun, archive the copies of pages archived at the source since "
+        "(default: report them only)",
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help="read both portals and print what the run would do (writes nothing to either)",

@@ -26,6 +26,7 @@ from hubpages_async.journal import Journal
 from hubpages_async.models import READ_ONLY_PAGE_FIELDS, UNSET, Page
 
 __all__ = [
+    "DRAFT_SKIP",
     "NOT_CONTENT",
     "content_digest",
     "content_of",
@@ -67,12 +68,12 @@ def content_digest(page: Page, *, without: Iterable[str] = ()) -> bytes:
 
 
 #: Not carried by a draft update: the publish state belongs to the live version.
-_DRAFT_SKIP: Final = ("state", "publish_date", "publish_immediately")
+DRAFT_SKIP: Final = ("state", "publish_date", "publish_immediately")
 
 
 def live_digest(page: Page) -> bytes:
     """The digest a page's draft is compared with: equal means no unpublished changes."""
-    return content_digest(page, without=_DRAFT_SKIP)
+    return content_digest(page, without=DRAFT_SKIP)
 
 
 async def copy_drafts(
@@ -81,6 +82,7 @@ async def copy_drafts(
     target: PagesResource,
     kind: str,
     live_digests: Mapping[str, bytes],
+    updated: Mapping[str, str],
     prepare: Any,
 ) -> None:
     """The drafts step: read each copied page's source draft; where it differs from the
@@ -99,9 +101,7 @@ async def copy_drafts(
         draft = await source.get_draft(source_id)
         if live_digest(draft) == live_digests[source_id]:
             return new_id
-        patch = msgspec.structs.replace(
-            prepare(draft), **dict.fromkeys((*_DRAFT_SKIP, "id"), UNSET)
-        )
+        patch = msgspec.structs.replace(prepare(draft), **dict.fromkeys((*DRAFT_SKIP, "id"), UNSET))
         await target.update_draft(new_id, patch)
         return new_id
 
@@ -109,7 +109,8 @@ async def copy_drafts(
     await single_steps(
         run,
         f"{kind}-drafts",
-        ((f"{kind}-draft:{i}", i) for i in keys),
+        # Keyed by the source's version too: a page changed since is copied again.
+        ((f"{kind}-draft:{i}@{updated[i]}", i) for i in keys),
         len(keys),
         copy,
         parallel=run.concurrency,
@@ -128,7 +129,8 @@ async def copy_archived(
     """
     from ._migrate_steps import create_step
 
-    pages = [p async for p in source.list(archived=True)]
+    # A page copied live by an earlier run and archived since is sync's to report.
+    pages = [p async for p in source.list(archived=True) if f"{kind}:{p.id}" not in run.ids]
     step = f"{kind}-archived"
     await create_step(run, target, step, kind, [prepare(p) for p in pages], len(pages))
     copies = [run.ids[f"{kind}:{p.id}"] for p in pages if f"{kind}:{p.id}" in run.ids]

@@ -14,6 +14,7 @@ default domain of the page type. A/B variants share their original's URL and are
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -25,6 +26,7 @@ from hubpages_async.models import AB_VARIANT_STATUSES, ContentFolder, Page
 from ._args import RateSpec
 from ._connect import Portal
 from ._migrate_content import live_digest
+from ._migrate_sync import updated_of
 from ._verify import done_entries, listed, patient
 
 __all__ = ["make_plan"]
@@ -54,6 +56,26 @@ def _url_key(kind: str, page: Page, *, own_domain: bool) -> tuple[str, str, str]
     domain = page.domain if own_domain and isinstance(page.domain, str) else ""
     language = page.language if isinstance(page.language, str) else ""
     return (domain.lower() or f"(default {kind} domain)", page.slug.lower(), language.lower())
+
+
+def _copies(journal: str, route: str, kind: str) -> dict[str, str]:
+    """``kind:source id`` -> source ``updated`` when copied, of copies not yet gone
+    (read-only: a dry run writes nothing, not even a table)."""
+    try:
+        db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        rows = db.execute(
+            "SELECT key, source_updated FROM copies WHERE route = ? AND key LIKE ?"
+            " AND gone_at IS NULL",
+            (route, f"{kind}:%"),
+        )
+        return dict(rows)
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
 
 
 @dataclass(slots=True)
@@ -153,7 +175,13 @@ async def _plan_pages(
         and p.page_expiry_redirect_id
         and f"{kind}-redirect:{p.id}" not in done
     ]
-    drafts_todo = [p for p in source if f"{kind}-draft:{p.id}" not in done]
+    drafts_todo = [p for p in source if f"{kind}-draft:{p.id}@{updated_of(p)}" not in done]
+    copied = _copies(args.journal_path, args.route, kind)
+    changed = [
+        p for p in source if f"{kind}:{p.id}" in copied and copied[f"{kind}:{p.id}"] < updated_of(p)
+    ]
+    listed_ids = {f"{kind}:{p.id}" for p in source}
+    gone = [k for k in copied if k not in listed_ids]
     differing = await _differing_drafts(src, kind, drafts_todo, args.concurrency)
 
     for page in [*archived_todo, *bases]:
@@ -197,6 +225,8 @@ async def _plan_pages(
         "expiryRedirects": len(redirects),
         "archived": len(archived_todo),
         "alreadyCopied": len(source) - len(todo),
+        "changedSinceCopied": len(changed),
+        "archivedAtSource": len(gone),
     }
     chunk = args.chunk_size
     # Source: total (list limit=1), the listing, one draft read per page not yet done.
@@ -213,6 +243,8 @@ async def _plan_pages(
         + differing
         + len(redirects)
         + 2 * _chunks(len(archived_todo), chunk)
+        + _chunks(len(changed), chunk)
+        + (_chunks(len(gone), chunk) if args.delete else 0)
     )
 
 
@@ -220,7 +252,9 @@ async def make_plan(
     args: Any, src: Portal, dst: Portal, kinds: list[str], journal: str, rate: RateSpec
 ) -> dict[str, Any]:
     """Read both portals and return the plan as JSON-ready data."""
-    done = done_entries(journal, f"{src.identity}>{dst.identity}")
+    args.route = f"{src.identity}>{dst.identity}"
+    args.journal_path = journal
+    done = done_entries(journal, args.route)
     plan = Plan()
     plan.requests.source += 1  # preflight, one read per portal
     plan.requests.destination += 1

@@ -33,6 +33,7 @@ from hubpages_async.models import AB_VARIANT_STATUSES, UNSET, ContentFolder, Pag
 
 from ._connect import Portal
 from ._migrate_content import copy_archived, copy_drafts, live_digest
+from ._migrate_sync import CopyLog, CopyRow, settle_gone, update_changed, updated_of
 from ._progress import BulkCounter, Progress
 
 __all__ = [
@@ -85,6 +86,10 @@ class MigrationRun:
     keep_domains: bool = False
     #: Also copy archived pages (created, then archived at the destination).
     include_archived: bool = False
+    #: Archive the copies of pages archived at the source since the last run.
+    delete: bool = False
+    #: Copies whose source page is archived, found by this run (see _migrate_sync).
+    archived_at_source: list[dict[str, str]] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
     #: (page type, source id, source id of the page it redirects to once expired)
     redirects: list[tuple[str, str, int]] = field(default_factory=list)
@@ -212,6 +217,11 @@ class _Relations:
     languages: dict[str, str | None] = field(default_factory=dict)
     #: source id -> digest of its live content, for the drafts step
     digests: dict[str, bytes] = field(default_factory=dict)
+    #: source id -> its ``updated`` as listed (what the copy is a copy of)
+    updated: dict[str, str] = field(default_factory=dict)
+    #: what earlier runs copied (``kind:source id`` -> row), and the pages changed since
+    known: dict[str, CopyRow] = field(default_factory=dict)
+    changed: list[Page] = field(default_factory=list)
     #: (source id, language, source id of the primary) of each translation
     translations: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -223,6 +233,10 @@ class _Relations:
         language = page.language if isinstance(page.language, str) else None
         self.languages[page_id] = language
         self.digests[page_id] = live_digest(page)
+        updated = self.updated[page_id] = updated_of(page)
+        before = self.known.get(f"{kind}:{page_id}")
+        if before is not None and before.source_updated < updated:
+            self.changed.append(page)  # copied by an earlier run, changed since
         if isinstance(page.translated_from_id, str) and page.translated_from_id:
             self.translations.append((page_id, str(language), page.translated_from_id))
         status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
@@ -238,7 +252,8 @@ async def copy_pages(run: MigrationRun, src: Portal, dst: Portal, kind: str) -> 
     """Steps 2-4 for one page type."""
     source = src.pages(kind)
     target = dst.pages(kind)
-    relations = _Relations()
+    log = CopyLog(run.journal_path, run.route)
+    relations = _Relations(known=await log.load(kind))
 
     def prepare(page: Page) -> Page:
         return _for_destination(run, page)
@@ -257,7 +272,15 @@ async def copy_pages(run: MigrationRun, src: Portal, dst: Portal, kind: str) -> 
     await create_step(run, target, kind, kind, bases(), total)
     await _ab_variants(run, target, kind, relations.variants, relations.masters)
     await _language_groups(run, target, kind, relations.translations, relations.languages)
-    await copy_drafts(run, source, target, kind, relations.digests, prepare)
+    synced = await update_changed(run, target, kind, relations.changed, prepare)
+    await copy_drafts(run, source, target, kind, relations.digests, relations.updated, prepare)
+    # What was copied when: new copies and the ones brought up to date.
+    await log.record(
+        (key, run.ids[key], relations.updated[sid])
+        for sid in relations.updated
+        if (key := f"{kind}:{sid}") in run.ids and (key not in relations.known or key in synced)
+    )
+    await settle_gone(run, target, kind, relations.known, relations.updated, log)
 
 
 def _for_destination(run: MigrationRun, page: Page) -> Page:

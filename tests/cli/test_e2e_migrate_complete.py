@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from pathlib import Path
 
 from hubpages_async import HubPages
@@ -240,3 +241,78 @@ def ids_of(emu: Emulator) -> dict[str, str]:
     return {
         str(p.name): str(p.id) for p in emu.store.pages("site-pages") if p.ab_status != "variant"
     }
+
+
+async def test_rerun_syncs_source_edits_new_pages_and_reports_archived(tmp_path: Path) -> None:
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, tokens=TOKENS) as emu:
+        ids = await seed_everything(emu.url)
+        journal = tmp_path / "j"
+        first = await hubpages(*migrate_argv(emu.url, journal))
+        assert first.code == 0, first.stderr
+        copy_of = dict(
+            sqlite3.connect(journal).execute("SELECT key, dest_id FROM copies").fetchall()
+        )
+        assert len(copy_of) == len(emu.store.pages("site-pages")) + 1  # + the landing page
+
+        async with HubPages("src-token", base_url=emu.url) as src:
+            await src.site_pages.update(
+                ids["wip"], Page(html_title="Wip, v2", state="PUBLISHED_OR_SCHEDULED")
+            )
+            await src.site_pages.update(ids["pricing-b"], Page(meta_description="B, edited"))
+            await src.site_pages.update_draft(ids["pricing-b"], Page(html_title="B draft v3"))
+            new = await src.site_pages.create(page("Careers", "careers", html_title="Join us"))
+            await src.site_pages.archive(ids["old"])
+        before = len(emu.request_log)
+        again = await hubpages(*migrate_argv(emu.url, journal, "--verify"))
+        assert again.code == 0, again.stderr
+        summary = json.loads(again.stdout)
+        steps = summary["steps"]
+        assert steps["site-pages-updated"]["done"] == 2
+        assert steps["site-pages"]["done"] == 1
+        assert steps["site-pages-drafts"]["done"] == 3  # the two updated, the new one
+        assert steps["landing-pages"]["done"] == 0
+        assert summary["verify"]["differences"] == 0
+        assert summary["archivedAtSource"] == [
+            {
+                "type": "site-pages",
+                "sourceId": ids["old"],
+                "destinationId": copy_of[f"site-pages:{ids['old']}"],
+            }
+        ]
+        writes = [r for r in emu.request_log[before:] if r.method != "GET"]
+        assert sorted(r.operation for r in writes) == sorted(
+            ["createBatch", "updateBatch", "updateDraft"]
+        ), writes
+
+        store = emu.store
+        wip = store.page("site-pages", copy_of[f"site-pages:{ids['wip']}"], portal=2)
+        assert wip is not None
+        assert (wip.html_title, wip.current_state) == ("Wip, v2", "PUBLISHED")
+        variant_draft = store.draft(
+            "site-pages", copy_of[f"site-pages:{ids['pricing-b']}"], portal=2
+        )
+        assert variant_draft is not None
+        assert (variant_draft.meta_description, variant_draft.html_title) == (
+            "B, edited",
+            "B draft v3",
+        )
+        assert any(p.name == "Careers" for p in store.pages("site-pages", portal=2))
+        # Reported, not deleted:
+        assert store.page("site-pages", copy_of[f"site-pages:{ids['old']}"], portal=2) is not None
+        assert str(new.id) not in copy_of
+
+        deleted = await hubpages(*migrate_argv(emu.url, journal, "--delete"))
+        assert deleted.code == 0, deleted.stderr
+        assert json.loads(deleted.stdout)["steps"]["site-pages-deleted"]["done"] == 1
+        assert store.page("site-pages", copy_of[f"site-pages:{ids['old']}"], portal=2) is None
+        quiet = await hubpages(*migrate_argv(emu.url, journal, "--delete"))
+        assert json.loads(quiet.stdout)["archivedAtSource"] == []
+        copied_at = (
+            sqlite3.connect(journal)
+            .execute(
+                "SELECT copied_at, gone_at FROM copies WHERE key = ?", (f"site-pages:{ids['old']}",)
+            )
+            .fetchone()
+        )
+        assert copied_at[0] > 0
+        assert copied_at[1] >= copied_at[0]

@@ -24,6 +24,7 @@ from .._migrate_steps import (
 )
 from .._output import atomic_writer
 from .._progress import make_progress
+from .._verify import id_map
 from .verify import check
 
 __all__ = ["endpoints", "run"]
@@ -162,7 +163,10 @@ async def _migrate(
         state = MigrationRun(
             journal, route, progress, args.chunk_size, args.concurrency, args.keep_domains
         )
-        state.include_archived = args.include_archived
+        state.include_archived, state.delete = args.include_archived, args.delete
+        # Copies earlier runs made, by source key: the archived step and sync need them
+        # before the create steps would find them again.
+        state.ids.update(id_map(journal, route))
         try:
             if "landing-pages" in kinds:  # only landing pages live in folders
                 await copy_folders(state, src, dst)
@@ -188,6 +192,7 @@ async def _migrate(
         "ids": len(state.ids),
         "seconds": round(time.monotonic() - started, 3),
     }
+    summary["archivedAtSource"] = state.archived_at_source
     if checked is not None:
         summary["verify"] = checked
     print(json.dumps(summary))
@@ -196,6 +201,9 @@ async def _migrate(
             error(f"{row['step']} {row['sourceId']}: {row['category']}: {row['message']}")
         error(f"{len(state.failures)} items failed to migrate; see {failures_path}")
         return 1
+    for gone in state.archived_at_source[:10]:
+        verb = "archived its copy" if args.delete else "kept its copy (--delete archives it)"
+        note(args, f"{gone['type']} {gone['sourceId']} is archived at the source: {verb}")
     if checked is not None and checked["differences"]:
         error(f"the migration finished but verify found {checked['differences']} differences")
         return 1
