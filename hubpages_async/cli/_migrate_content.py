@@ -91,13 +91,14 @@ async def copy_drafts(
     ``prepare(page)`` turns a source page into what the destination receives (folder
     remapped, relation fields out), the same function the create step uses.
     """
-    from ._migrate_steps import single_steps
+    from ._migrate_steps import SkipError, single_steps
 
     async def copy(source_id: str, again: bool) -> str:
         """Copy one draft if it differs; return the destination id."""
         new_id: str | None = run.ids.get(f"{kind}:{source_id}")
         if new_id is None:
-            return ""  # the page itself failed, and is reported by its own step
+            # Recorded as failed, not done, so the run that copies the page copies this too.
+            raise SkipError("PAGE_MISSING", "the page itself was not copied")
         draft = await source.get_draft(source_id)
         if live_digest(draft) == live_digests[source_id]:
             return new_id

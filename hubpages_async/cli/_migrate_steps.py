@@ -38,6 +38,7 @@ from ._progress import BulkCounter, Progress
 
 __all__ = [
     "MigrationRun",
+    "SkipError",
     "StepCounts",
     "copy_folders",
     "copy_pages",
@@ -337,7 +338,7 @@ async def single_steps(
         await journal.mark_pending([(key, index)])
         try:
             result_id = await settled(action, item, again=seen is not None)
-        except (_SkipError, errors.HubPagesError) as exc:  # reported, not fatal
+        except (SkipError, errors.HubPagesError) as exc:  # reported, not fatal
             category = getattr(exc, "category", None) or type(exc).__name__
             await journal.record([], [(key, index, str(category), str(exc))])
             run.fail(step, _source_id(key), str(category), str(exc))
@@ -402,7 +403,7 @@ async def _ab_variants(
         master_source = masters.get(str(variant.ab_test_id))
         master = run.ids.get(f"{kind}:{master_source}") if master_source else None
         if master is None:
-            raise _SkipError("MASTER_MISSING", "the A/B test's original page was not copied")
+            raise SkipError("MASTER_MISSING", "the A/B test's original page was not copied")
         created = await _existing_variant(target, master) if again else None
         if created is None:
             created = await target.create_ab_variation(master, str(variant.name or "Variation"))
@@ -449,7 +450,7 @@ async def _language_groups(
         new_id = run.ids.get(f"{kind}:{page_id}")
         primary = run.ids.get(f"{kind}:{primary_source}")
         if new_id is None or primary is None:
-            raise _SkipError("PAGE_MISSING", "the page or its primary was not copied")
+            raise SkipError("PAGE_MISSING", "the page or its primary was not copied")
         if again and (await target.get(new_id)).translated_from_id == primary:
             return new_id  # the interrupted run attached it already
         try:
@@ -487,7 +488,7 @@ async def relink_expiry_redirects(run: MigrationRun, dst: Portal) -> None:
         new_id = run.ids.get(f"{kind}:{page_id}")
         mapped = run.ids.get(f"site-pages:{target}") or run.ids.get(f"landing-pages:{target}")
         if new_id is None or mapped is None:
-            raise _SkipError("PAGE_MISSING", "the page or its redirect target was not copied")
+            raise SkipError("PAGE_MISSING", "the page or its redirect target was not copied")
         await dst.pages(kind).update(new_id, Page(page_expiry_redirect_id=int(mapped)))
         return new_id
 
@@ -500,7 +501,7 @@ async def relink_expiry_redirects(run: MigrationRun, dst: Portal) -> None:
     )
 
 
-class _SkipError(Exception):
+class SkipError(Exception):
     """An item that cannot be migrated because something it depends on failed."""
 
     def __init__(self, category: str, message: str) -> None:
