@@ -316,3 +316,23 @@ async def test_rerun_syncs_source_edits_new_pages_and_reports_archived(tmp_path:
         )
         assert copied_at[0] > 0
         assert copied_at[1] >= copied_at[0]
+
+
+async def test_a_page_created_on_the_rerun_gets_its_draft_too(tmp_path: Path) -> None:
+    """Home's create fails (its URL is taken at the destination); once the URL is free,
+    the rerun creates it and copies its unpublished edits (before: the first run had
+    recorded Home's draft step as done, so the copy came without them)."""
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, tokens=TOKENS) as emu:
+        ids = await seed_everything(emu.url)
+        async with HubPages("dst-token", base_url=emu.url) as dst:
+            blocker = await dst.site_pages.create(page("Blocker", "home"))
+            first = await hubpages(*migrate_argv(emu.url, tmp_path / "j"))
+            assert first.code == 1
+            await dst.site_pages.archive(str(blocker.id))
+        again = await hubpages(*migrate_argv(emu.url, tmp_path / "j", "--verify"))
+        assert again.code == 0, again.stderr
+        home = by_name(emu, "site-pages", 2)["Home"]
+        draft = emu.store.draft("site-pages", str(home.id), portal=2)
+        assert draft is not None
+        assert draft.html_title == "Home, rewritten"
+        assert ids["home"] != str(home.id)
