@@ -336,3 +336,13 @@ async def test_a_page_created_on_the_rerun_gets_its_draft_too(tmp_path: Path) ->
         assert draft is not None
         assert draft.html_title == "Home, rewritten"
         assert ids["home"] != str(home.id)
+
+
+async def test_verify_without_its_journal_is_a_usage_error(tmp_path: Path) -> None:
+    result = await hubpages(
+        *("verify", "--base-url", "http://127.0.0.1:9", "--from-token", "a", "--to-token", "b"),
+        *("--journal", str(tmp_path / "missing")),
+    )
+    assert result.code == 2
+    assert "--journal" in result.stderr
+    assert "Traceback" not in result.stderr
