@@ -116,6 +116,7 @@ async def copy_drafts(
         copy,
         parallel=run.concurrency,
         remember=False,
+        repeatable=True,  # reading a draft and setting the copy's to it: safe twice
     )
 
 

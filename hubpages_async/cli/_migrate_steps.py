@@ -305,6 +305,7 @@ async def single_steps(
     *,
     parallel: int = 1,
     remember: bool = True,
+    repeatable: bool = False,
 ) -> None:
     """Run one non-batch call per item under the journal (key -> resulting id).
 
@@ -312,6 +313,9 @@ async def single_steps(
     and did not finish it: the action must then check what that run already did.
     ``parallel`` items run at once (the journal serialises its own writes);
     ``remember=False`` keeps the results out of the id map (a step that maps nothing).
+    ``repeatable=True`` (an action safe to do twice, such as setting a draft to given
+    content) skips the ``pending`` mark: one fsync less per item, and a run that dies
+    mid-item simply does it again.
     """
     if not total:
         return
@@ -335,7 +339,8 @@ async def single_steps(
             counts.skipped += 1
             run.progress.advance(1)
             return
-        await journal.mark_pending([(key, index)])
+        if not repeatable:
+            await journal.mark_pending([(key, index)])
         try:
             result_id = await settled(action, item, again=seen is not None)
         except (SkipError, errors.HubPagesError) as exc:  # reported, not fatal
