@@ -106,16 +106,23 @@ async def _run_embedded(args: argparse.Namespace, kinds: list[str]) -> int:
 
 
 async def _dry_run(
-    args: argparse.Namespace, src: Portal, dst: Portal, kinds: list[str], journal: str
+    args: argparse.Namespace,
+    src: Portal,
+    dst: Portal,
+    kinds: list[str],
+    journal: str,
+    keep_journal: bool,
 ) -> int:
     """``--dry-run``: read both portals, print the plan and write it as JSON."""
     from .._migrate_plan import make_plan
 
     note(args, f"planning {', '.join(kinds)} from {src.label} to {dst.label} (nothing is written)")
     plan = await make_plan(args, src, dst, kinds, journal, rate_limit_of(args))
-    path = args.plan or f"{journal}.plan.json"
-    with atomic_writer(path) as out:
-        out.write(json.dumps(plan, indent=2, default=str).encode() + b"\n")
+    # Next to the journal, unless that is the embedded emulator's scratch directory.
+    path = args.plan or (f"{journal}.plan.json" if keep_journal else None)
+    if path is not None:
+        with atomic_writer(path) as out:
+            out.write(json.dumps(plan, indent=2, default=str).encode() + b"\n")
     for kind, counts in plan["counts"].items():
         note(args, f"{kind}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for conflict in plan["conflicts"][:10]:
@@ -130,7 +137,7 @@ async def _dry_run(
         args,
         f"{requests['total']} requests ({requests['source']} source, "
         f"{requests['destination']} destination), {plan['secondsAtLimit']} s at "
-        f"{plan['rateLimit']}; plan written to {path}",
+        f"{plan['rateLimit']}" + (f"; plan written to {path}" if path else ""),
     )
     print(json.dumps(plan, default=str))
     return 0
@@ -156,7 +163,7 @@ async def _migrate(
         for portal in (src, dst):
             await preflight(portal.hs.landing_pages.folders)
         if args.dry_run:
-            return await _dry_run(args, src, dst, kinds, journal)
+            return await _dry_run(args, src, dst, kinds, journal, keep_journal)
         note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
         progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(dst.hs))
         route = f"{src.identity}>{dst.identity}"
