@@ -10,7 +10,7 @@ from typing import Any, Literal, Self
 import aiohttp
 
 from . import errors
-from ._config import DEFAULT_BASE_URL, ClientConfig, TokenProvider
+from ._config import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, ClientConfig, TokenProvider
 from ._core import ClientStats, Core, Params
 from ._retry import RetryPolicy
 from ._throttle import Limiter, RateLimit
@@ -31,7 +31,9 @@ class HubPages:
     that expire). One aiohttp session is opened on entry and closed on exit; a
     ``session`` you pass is used and never closed. Every resource shares one rate
     limiter (``rate_limit``, or your own ``limiter``), one concurrency limit and one
-    retry budget.
+    retry budget. Answers larger than ``max_response_bytes`` (decompressed) raise
+    ``errors.ResponseTooLargeError``; a server asking for a longer wait than
+    ``retry.max_retry_after`` gets ``errors.RateLimitError`` instead of a paused client.
     """
 
     def __init__(
@@ -48,6 +50,7 @@ class HubPages:
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.config = ClientConfig.build(
             token=token,
@@ -58,6 +61,7 @@ class HubPages:
             retry=retry,
             max_concurrency=max_concurrency,
             timeout=timeout,
+            max_response_bytes=max_response_bytes,
         )
         self._core = Core(
             self.config, session=session, limiter=limiter, trace_configs=trace_configs

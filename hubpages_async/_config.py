@@ -30,6 +30,9 @@ DEFAULT_BASE_URL: Final = "https://api.hubapi.com"
 TOKEN_ENV: Final = "HUBSPOT_ACCESS_TOKEN"
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_CONCURRENCY: Final = 10
+#: The largest answer read, after decompression (a 100-page list with full layouts is a
+#: few MB): past it, ``ResponseTooLargeError``, so a gzip bomb cannot exhaust memory.
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 << 20
 
 ApiVersion = Literal["v3", "2026-03"]
 
@@ -57,7 +60,11 @@ def normalize_base_url(url: str) -> str:
     >>> normalize_base_url("http://127.0.0.1:8080/")
     'http://127.0.0.1:8080'
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - parsing the port is what raises on a bad one
+    except ValueError as exc:  # "http://[::1", "https://h:99999"
+        raise errors.ValidationError("base_url", f"is not a valid URL ({exc}): {url!r}") from None
     if parts.scheme not in ("http", "https"):
         raise errors.ValidationError("base_url", f"must start with https:// (got {url!r})")
     if not parts.hostname:
@@ -108,6 +115,7 @@ class ClientConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = DEFAULT_TIMEOUT
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     @classmethod
     def build(
@@ -121,6 +129,7 @@ class ClientConfig:
         retry: RetryPolicy | None = None,
         max_concurrency: int = DEFAULT_CONCURRENCY,
         timeout: float = DEFAULT_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> ClientConfig:
         """Normalise and validate the constructor arguments of ``HubPages``."""
         if token is None and token_provider is None:
@@ -133,6 +142,8 @@ class ClientConfig:
             raise errors.ValidationError("max_concurrency", "must be at least 1")
         if not timeout > 0:
             raise errors.ValidationError("timeout", "must be positive")
+        if max_response_bytes < 1:
+            raise errors.ValidationError("max_response_bytes", "must be at least 1")
         return cls(
             base_url=normalize_base_url(base_url),
             api_prefix=normalize_api(api),
@@ -142,6 +153,7 @@ class ClientConfig:
             retry=retry or RetryPolicy(),
             max_concurrency=max_concurrency,
             timeout=float(timeout),
+            max_response_bytes=max_response_bytes,
         )
 
     @property

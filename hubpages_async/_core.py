@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -58,6 +59,11 @@ class ClientStats:
     #: (``X-HubSpot-RateLimit-Daily`` / ``-Daily-Remaining``); None until one says.
     daily_limit: int | None = None
     daily_remaining: int | None = None
+    #: Live, not a counter: while the default limiter sleeps (its window is full, or a
+    #: 429 paused it), when that sleep began and ends (``time.monotonic()``), else None.
+    #: Progress displays read them to show a wait while it lasts, not after.
+    throttle_sleep_started: float | None = None
+    throttle_sleep_until: float | None = None
 
 
 class Core:
@@ -77,8 +83,11 @@ class Core:
             session=session,
             trace_configs=trace_configs,
             max_connections=config.max_concurrency,
+            max_response_bytes=config.max_response_bytes,
         )
-        self.limiter: Limiter = limiter or SlidingWindowLimiter(config.rate_limit)
+        self.limiter: Limiter = limiter or SlidingWindowLimiter(
+            config.rate_limit, sleep=self._throttle_sleep
+        )
         self.stats = ClientStats()
         self.budget = RetryBudget.for_policy(config.retry)
         #: Hooks for tests: the backoff sleep and the jitter source.
@@ -95,6 +104,16 @@ class Core:
         self._capacity = anyio.CapacityLimiter(self.config.max_concurrency)
         self._token_lock = anyio.Lock()
         await self.transport.open(stack)
+
+    async def _throttle_sleep(self, seconds: float) -> None:
+        """The default limiter's sleep, recorded in the stats while it lasts."""
+        now = time.monotonic()
+        self.stats.throttle_sleep_started = now
+        self.stats.throttle_sleep_until = now + seconds
+        try:
+            await anyio.sleep(seconds)
+        finally:
+            self.stats.throttle_sleep_started = self.stats.throttle_sleep_until = None
 
     # -- addressing ----------------------------------------------------------------
 
@@ -143,11 +162,6 @@ class Core:
                 log.info("access token refreshed from the token provider after a 401")
         return True
 
-    def redact(self, text: str) -> str:
-        """``text`` with the current token masked (for anything that may be shown)."""
-        token = self._token
-        return text.replace(token, "***") if token and token in text else text
-
     # -- the loop ----------------------------------------------------------------------
 
     async def request(
@@ -178,10 +192,9 @@ class Core:
             token = await self._current_token()
             try:
                 raw = await self._send(method, url, path, token, query, data)
-                result = self._decipher(raw, response_type, method, path)
-            except errors.AuthenticationError as exc:
+                result = self._decipher(raw, response_type, method, path, token)
+            except errors.AuthenticationError:
                 self.stats.failures += 1
-                self._scrub(exc)
                 if not reauthenticated and await self._refresh_token(token):
                     reauthenticated = True
                     attempt -= 1  # a fresh token is a new first attempt
@@ -206,7 +219,6 @@ class Core:
         """The backoff before the next attempt, or raise (the error itself, or
         ``OutcomeUnknownError`` when a non-idempotent request may have been applied)."""
         self.stats.failures += 1
-        self._scrub(exc)
         decision = decide(
             self.config.retry, exc, attempt=attempt, idempotent=idempotent, rng=self.rng
         )
@@ -273,12 +285,14 @@ class Core:
         finally:
             capacity.release()
 
-    def _decipher(self, raw: RawResponse, response_type: Any, method: str, path: str) -> Any:
+    def _decipher(
+        self, raw: RawResponse, response_type: Any, method: str, path: str, token: str
+    ) -> Any:
         # Every answer counts against HubSpot's window, errors included: a 404 saying
         # Remaining: 0 must hold the next request back as much as a 200 would.
         if raw.status != 429 and "x-hubspot-ratelimit-remaining" in raw.headers:
             info = RateLimitInfo.from_headers(raw.headers, status=raw.status)
-            self.limiter.feedback(info)
+            self._feedback(info)
             if info.daily_remaining is not None:
                 self.stats.daily_limit, self.stats.daily_remaining = (
                     info.daily,
@@ -286,7 +300,13 @@ class Core:
                 )
         try:
             return decipher(
-                raw.status, raw.headers, raw.body, response_type, method=method, path=path
+                raw.status,
+                raw.headers,
+                raw.body,
+                response_type,
+                method=method,
+                path=path,
+                secret=token,
             )
         except errors.RateLimitError as exc:
             self.stats.rate_limited_429 += 1
@@ -294,12 +314,31 @@ class Core:
                 "%s %s: 429 %s (retry-after %s)", method, path, exc.policy_name, exc.retry_after
             )
             if not exc.is_daily:
-                self.limiter.feedback(RateLimitInfo.from_headers(raw.headers, status=429))
+                self._feedback(RateLimitInfo.from_headers(raw.headers, status=429), exc)
             raise
 
-    def _scrub(self, exc: errors.APIError) -> None:
-        # Belt and braces: a server (or proxy) echoing the token must not leak it.
-        token = self._token
-        if token and any(token in str(arg) for arg in exc.args):
-            exc.args = tuple(self.redact(str(arg)) for arg in exc.args)
-            exc.message = self.redact(exc.message)
+    def _feedback(self, info: RateLimitInfo, exc: errors.RateLimitError | None = None) -> None:
+        """Pass rate-limit feedback to the limiter, its pause clamped to the cap.
+
+        The cap is ``retry.max_retry_after``: a server asking for more (``Retry-After:
+        99999``, an HTTP date in 2099, ``inf``) must not freeze every request of the
+        client. A 429 asking for more than the cap pauses nothing and its call fails
+        (``_retry.decide`` refuses the wait); a success saying ``Remaining: 0`` with an
+        absurd interval pauses for the cap. Limiters (Redis ones too) rely on this: no
+        pause they are given is longer than the cap.
+        """
+        cap = self.config.retry.max_retry_after
+        pause = info.pause_for
+        if pause is not None and pause > cap:
+            if exc is not None:
+                exc.args = (
+                    f"{exc.args[0]}; the server asked to wait {pause:g}s, more than the "
+                    f"{cap:g}s cap (RetryPolicy.max_retry_after): failed instead of waiting",
+                )
+                return
+            info = replace(
+                info,
+                retry_after=None if info.retry_after is None else min(info.retry_after, cap),
+                interval=None if info.interval is None else min(info.interval, cap),
+            )
+        self.limiter.feedback(info)

@@ -17,8 +17,9 @@ from typing import Any, Final
 import msgspec
 
 from . import errors
-from ._acyclic import decode_acyclic
-from .models import ErrorBody
+from ._acyclic import TOO_DEEP, decode_acyclic
+from ._redact import redact, redact_struct
+from .models import UNSET, ErrorBody
 
 __all__ = [
     "ENCODER",
@@ -36,6 +37,8 @@ ENCODER: Final = msgspec.json.Encoder()
 _ERROR_DECODER: Final = msgspec.json.Decoder(ErrorBody)
 
 CORRELATION_HEADER: Final = "x-hubspot-correlation-id"
+
+_NO_ID: Final = object()
 
 
 def encode(obj: Any) -> bytes:
@@ -142,32 +145,64 @@ def decipher(
     *,
     method: str = "",
     path: str = "",
+    secret: str | None = None,
 ) -> Any:
     """Decode a success body as ``response_type``, or raise the matching error.
 
-    ``headers`` must be lower-cased (see :func:`lower_headers`). A 2xx with an empty
-    body (204, or HubSpot's undeclared multi-language answers) decodes to None.
+    ``headers`` must be lower-cased (see :func:`lower_headers`). With no
+    ``response_type`` (a 204, HubSpot's undeclared multi-language answers) the body is
+    ignored and the result is None. Where a body is due, an empty one, one of the
+    wrong shape, an object without its ``id`` or JSON nested absurdly deep raises
+    :class:`~hubpages_async.errors.ResponseValidationError`: such an answer proves
+    nothing, least of all that a create happened. ``secret`` (the access token) is
+    masked in every text field the server sent back (see ``_redact``).
     """
     if 200 <= status < 300:
-        if response_type is None or not body.strip():
+        if response_type is None:
             return None
+        name = getattr(response_type, "__name__", str(response_type))
+        if not body.strip():
+            raise _invalid(f"HTTP {status} with an empty body where a {name} was due", method, path)
         try:
-            return decode_acyclic(decoder_for(response_type), body)
+            result = decode_acyclic(decoder_for(response_type), body)
         except msgspec.DecodeError as exc:  # ValidationError subclasses DecodeError
-            raise errors.ResponseValidationError(
-                f"{method} {path}: HTTP {status} body does not match "
-                f"{getattr(response_type, '__name__', response_type)}: {exc}",
-                method=method,
-                path=path,
+            detail = "the JSON is nested too deeply" if str(exc) == TOO_DEEP else str(exc)
+            raise _invalid(
+                f"HTTP {status} body does not match {name}: {detail}", method, path
             ) from exc
-    raise error_from_response(status, headers, body, method=method, path=path)
+        if getattr(result, "id", _NO_ID) in (UNSET, None, ""):  # Page, ContentFolder, ...
+            raise _invalid(f"HTTP {status}: a {name} without an id", method, path)
+        batch_errors = getattr(result, "errors", None)
+        if secret and isinstance(batch_errors, list) and secret.encode() in body:
+            # A 207's errors are the server's words: masked. Its results are the
+            # caller's pages, left exactly as they came (a page may well be named "e").
+            scrubbed = [redact_struct(e, secret) for e in batch_errors]
+            result = msgspec.structs.replace(result, errors=scrubbed)
+        return result
+    raise error_from_response(status, headers, body, method=method, path=path, secret=secret)
+
+
+def _invalid(problem: str, method: str, path: str) -> errors.ResponseValidationError:
+    return errors.ResponseValidationError(f"{method} {path}: {problem}", method=method, path=path)
 
 
 def error_from_response(
-    status: int, headers: Mapping[str, str], body: bytes, *, method: str = "", path: str = ""
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    method: str = "",
+    path: str = "",
+    secret: str | None = None,
 ) -> errors.APIStatusError:
-    """Build the typed exception for an error answer; tolerant of any body at all."""
-    error_body = _decode_error_body(body)
+    """Build the typed exception for an error answer; tolerant of any body at all.
+
+    ``secret`` is masked in the server's fields (message, context, errors...) and in
+    the raw body kept on the exception, so an error echoing the token cannot show it.
+    """
+    error_body = redact_struct(_decode_error_body(body), secret)
+    if secret and secret.encode() in body:
+        body = redact(body.decode("utf-8", "replace"), secret).encode()
     cls = errors.status_error_class(status)
     correlation_id = headers.get(CORRELATION_HEADER)
     retry_after = parse_retry_after(headers.get("retry-after"))

@@ -114,6 +114,7 @@ class Transport:
         session: aiohttp.ClientSession | None = None,
         trace_configs: Sequence[aiohttp.TraceConfig] | None = None,
         max_connections: int = 10,
+        max_response_bytes: int = 64 << 20,
     ) -> None:
         # Explicit timeouts: the whole request, and the connect phase on its own (a
         # connect timeout proves the request was never sent).
@@ -126,6 +127,7 @@ class Transport:
         self._external = session
         self._trace_configs = list(trace_configs or [])
         self._max_connections = max_connections
+        self.max_response_bytes = max_response_bytes
         self._session: aiohttp.ClientSession | None = None
 
     async def open(self, stack: AsyncExitStack) -> None:
@@ -179,8 +181,37 @@ class Transport:
                 data=data,
                 timeout=self.timeout,
             ) as resp:
-                body = await resp.read()
+                body = await self._read_capped(resp, method, path)
                 return RawResponse(resp.status, lower_headers(resp.headers), body)
         except (aiohttp.ClientError, TimeoutError) as exc:
             _hide_credentials(exc)
             raise translate(exc, method, path) from exc
+
+    async def _read_capped(self, resp: aiohttp.ClientResponse, method: str, path: str) -> bytes:
+        """The whole body, decompressed, or ``ResponseTooLargeError`` past the cap.
+
+        Counted on the decoded bytes as they stream in (aiohttp inflates in bounded
+        steps), so a small gzip bomb is stopped at the cap, not after it unpacks.
+        """
+        limit = self.max_response_bytes
+        declared = resp.content_length
+        if declared is not None and declared > limit and hdrs.CONTENT_ENCODING not in resp.headers:
+            raise self._too_large(method, path, f"declares {declared} bytes")
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_chunked(1 << 16):
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large(method, path, "kept coming")
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def _too_large(self, method: str, path: str, what: str) -> errors.ResponseTooLargeError:
+        limit = self.max_response_bytes
+        return errors.ResponseTooLargeError(
+            f"{method} {path}: the answer {what}, more than the {limit}-byte cap "
+            "(max_response_bytes); not read further",
+            limit=limit,
+            method=method,
+            path=path,
+        )

@@ -36,6 +36,7 @@ __all__ = [
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
     "ValidationError",
@@ -176,7 +177,23 @@ class ServerError(APIStatusError):
 
 
 class ResponseValidationError(APIError):
-    """A 2xx answer whose body does not decode as the documented shape."""
+    """A 2xx answer whose body does not decode as the documented shape (an empty body
+    where an object was due, a page without an id, JSON nested absurdly deep...).
+
+    For a create it proves nothing about what HubSpot did: treat it as outcome unknown.
+    """
+
+
+class ResponseTooLargeError(ResponseValidationError):
+    """An answer whose body (after decompression) grew past ``limit`` bytes.
+
+    Reading stopped there, so a gzip bomb or a runaway server cannot exhaust memory;
+    the limit is ``HubPages(max_response_bytes=...)``.
+    """
+
+    def __init__(self, message: str, *, limit: int, method: str = "", path: str = "") -> None:
+        super().__init__(message, method=method, path=path)
+        self.limit = limit
 
 
 class APIConnectionError(APIError):

@@ -24,6 +24,7 @@ from ._console import (
     configure_logging,
     error,
 )
+from ._output import OutputError
 
 __all__ = ["main"]
 
@@ -54,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
+    except OutputError as exc:  # disk full, file too large: the previous file is intact
+        error(str(exc))
+        return EXIT_FAILED
     except BrokenPipeError:
         # The reader went away (`hubpages export | head`): stop quietly, as cat does.
         # Point stdout at devnull so the interpreter's final flush cannot fail again.

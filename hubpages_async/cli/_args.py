@@ -7,16 +7,22 @@ for "usage or input error", so the parser is used as it is.
 from __future__ import annotations
 
 import argparse
-import re
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
+
+from hubpages_async._rate_spec import RATE_METAVAR, parse_rate_spec
 
 __all__ = [
     "DEFAULT_TOKEN_ENV",
     "KINDS",
+    "MAX_CHUNK",
     "TIERS",
+    "Parser",
     "RateSpec",
     "build_parser",
+    "did_you_mean",
     "parse_rate",
 ]
 
@@ -33,7 +39,8 @@ TIERS: Final[dict[str, int]] = {
     "capacity-pack": 250,
 }
 
-_RATE = re.compile(r"^\s*(?P<n>\d+)\s*(?:/\s*(?P<s>\d+(?:\.\d+)?)\s*s?)?\s*$")
+#: HubSpot's batch endpoints take at most this many inputs per request.
+MAX_CHUNK: Final = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +59,44 @@ class RateSpec:
 def parse_rate(text: str) -> RateSpec:
     """``"190/10s"`` -> ``RateSpec(190, 10.0)``; ``"none"`` -> no limit.
 
-    Raises ``argparse.ArgumentTypeError`` so argparse reports it as a usage error.
+    The grammar is the emulator's too (:mod:`hubpages_async._rate_spec`); a bare number
+    is refused. Raises ``argparse.ArgumentTypeError`` so argparse reports a usage error.
     """
-    if text.strip().lower() in {"none", "off", "0"}:
-        return RateSpec(None)
-    match = _RATE.match(text)
-    if not match or int(match.group("n")) <= 0:
+    try:
+        parsed = parse_rate_spec(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return RateSpec(None) if parsed is None else RateSpec(*parsed)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``" (did you mean 'export'?)"`` for the closest choice, or ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a suggestion when a subcommand or a choice is misspelt."""
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if choices is not None and isinstance(value, str) and value not in choices:
+            names = ", ".join(map(repr, choices))
+            raise argparse.ArgumentError(
+                action,
+                f"invalid choice: {value!r}{did_you_mean(value, choices)} (choose from {names})",
+            )
+        super()._check_value(action, value)
+
+
+def _chunk_size(text: str) -> int:
+    """argparse type: inputs per batch request, 1 to HubSpot's maximum of 100."""
+    value = _positive(text)
+    if value > MAX_CHUNK:
         raise argparse.ArgumentTypeError(
-            f"invalid rate {text!r}: use REQUESTS/SECONDS such as 190/10s, or none"
+            f"{value} is more than HubSpot accepts in one batch request ({MAX_CHUNK})"
         )
-    seconds = float(match.group("s") or 10)
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError(f"invalid rate {text!r}: the window must be > 0 s")
-    return RateSpec(int(match.group("n")), seconds)
+    return value
 
 
 def _positive(text: str) -> int:
@@ -78,9 +110,21 @@ def _positive(text: str) -> int:
     return value
 
 
-def _connection_options() -> argparse.ArgumentParser:
+def _base_url(text: str) -> str:
+    """A ``--base-url`` that parses (``http://[::1`` is a usage error, not a traceback)."""
+    from hubpages_async import errors
+    from hubpages_async._config import normalize_base_url
+
+    try:
+        normalize_base_url(text)
+    except errors.ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
+    return text
+
+
+def _connection_options() -> Parser:
     """Options every command that talks to a portal shares."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     group = common.add_argument_group("connection")
     group.add_argument(
         "--token-env",
@@ -93,6 +137,7 @@ def _connection_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--base-url",
         metavar="URL",
+        type=_base_url,
         help="API root (default https://api.hubapi.com, or the embedded emulator when "
         "there is no token); e.g. http://127.0.0.1:8765 for a running `hubpages emulator`",
     )
@@ -111,10 +156,10 @@ def _connection_options() -> argparse.ArgumentParser:
     )
     limits.add_argument(
         "--rate-limit",
-        metavar="N/Ss",
+        metavar=RATE_METAVAR,
         type=parse_rate,
         help="client rate limit as requests per window, e.g. 190/10s, or none "
-        "(default 100/10s, HubSpot's free/starter limit)",
+        "(default 100/10s, HubSpot's free/starter limit; a bare number is refused)",
     )
     group.add_argument(
         "--emulator-state",
@@ -129,10 +174,16 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     """The mutually exclusive ``--quiet``/``--verbose`` pair."""
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress bar and no notes on stderr"
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress and no notes on stderr (errors still show)",
     )
     noise.add_argument(
-        "-v", "--verbose", action="store_true", help="log every retry and rate-limit wait"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every retry and rate-limit wait (above the progress bar on a terminal)",
     )
 
 
@@ -140,10 +191,10 @@ def _add_bulk_options(parser: argparse.ArgumentParser, *, default_concurrency: i
     """``--chunk-size`` and ``--concurrency`` of the batch jobs."""
     parser.add_argument(
         "--chunk-size",
-        type=_positive,
-        default=100,
+        type=_chunk_size,
+        default=MAX_CHUNK,
         metavar="N",
-        help="inputs per batch request (default 100, HubSpot's batch size)",
+        help=f"inputs per batch request, 1 to {MAX_CHUNK} (default {MAX_CHUNK}, HubSpot's most)",
     )
     parser.add_argument(
         "--concurrency",
@@ -213,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     from hubpages_async import __version__
 
     common = _connection_options()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="hubpages",
         description="Export, import and migrate HubSpot CMS pages, fast and resumably. "
         "Results go to stdout or files; progress and notes go to stderr.",
@@ -245,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="only these fields (repeatable; HubSpot's `property` parameter)",
+        help="only these fields, by their JSON names (repeatable; HubSpot's `property` "
+        "parameter); a name the model does not have is refused",
     )
     export.add_argument("--archived", action="store_true", help="export deleted pages instead")
     export.add_argument(
@@ -272,12 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--type", choices=KINDS, required=True, dest="kind", help="what the lines are")
     _add_bulk_options(imp, default_concurrency=4)
-    imp.add_argument(
+    journal = imp.add_mutually_exclusive_group()
+    journal.add_argument(
         "--journal",
         metavar="PATH",
         help="sqlite journal (default FILE.jsonl.journal next to the input)",
     )
-    imp.add_argument("--no-journal", action="store_true", help="do not record progress")
+    journal.add_argument("--no-journal", action="store_true", help="do not record progress")
     imp.add_argument(
         "--rejects",
         metavar="PATH",
@@ -320,7 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
         "prefer --to-token-env)",
     )
     migrate.add_argument(
-        "--to-base-url", metavar="URL", help="destination API root (default: --base-url)"
+        "--to-base-url",
+        metavar="URL",
+        type=_base_url,
+        help="destination API root (default: --base-url)",
     )
     migrate.add_argument(
         "--type",
@@ -362,25 +418,47 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo",
-        help="import and export a few thousand pages against the embedded emulator",
-        description="Start the embedded emulator, import realistic pages with progress, "
-        "export them back, check the round trip field by field, and print a summary.",
+        help="migrate realistic pages between two portals of the embedded emulator",
+        description="Start the embedded emulator with two portals, seed the first with "
+        "realistic folders, pages, language groups and A/B pairs, and migrate it to the "
+        "second at a real rate limit while the emulator injects faults; then report the "
+        "retries, the inputs reconciled instead of created twice, the 429s avoided and "
+        "the time taken against the least the rate limit allows. --round-trip instead "
+        "imports pages, exports them back and checks every field.",
     )
     demo.add_argument(
-        "--pages", type=_positive, default=3000, metavar="N", help="how many (default 3000)"
+        "--pages",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="pages per type to migrate (default 600), or with --round-trip pages to "
+        "import (default 3000)",
     )
-    demo.add_argument("--seed", type=int, default=0, help="random seed for the pages")
+    demo.add_argument(
+        "--round-trip",
+        action="store_true",
+        help="import, export and compare instead of migrating",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="random seed for pages and faults (default 1 for the migration, whose fault "
+        "draws drop a batch answer as well as failing requests; 0 for --round-trip)",
+    )
     demo.add_argument(
         "--faults",
         default=None,
         metavar="SPEC",
-        help="emulator fault plan, e.g. 503=0.05 to watch retries (default none)",
+        help="emulator fault plan (default for the migration: 503=0.1,drop=0.1,"
+        "paths=(/batch/|-pages$), on listings and batch requests; for --round-trip none); "
+        "'' for none",
     )
     demo.add_argument(
         "--rate-limit",
         type=parse_rate,
         default=RateSpec(100),
-        metavar="N/Ss",
+        metavar=RATE_METAVAR,
         help="the emulator's and the client's rate limit (default 100/10s, HubSpot's free tier)",
     )
     _add_output_options(demo)

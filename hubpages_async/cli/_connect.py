@@ -25,12 +25,15 @@ if TYPE_CHECKING:
     from hubpages_async import FoldersResource, HubPages, PagesResource
     from hubpages_async.emulator import Emulator
 
+    from ._progress import Progress
+
 __all__ = [
     "EMULATOR_TOKEN",
     "Portal",
     "client_kwargs",
     "open_portal",
     "preflight",
+    "progress_for",
     "rate_limit_of",
     "stats_of",
     "token_from_env",
@@ -187,12 +190,38 @@ async def preflight(resource: Any) -> None:
     await resource.list(limit=1)
 
 
-def stats_of(hs: HubPages) -> dict[str, float]:
-    """The client's live counters in the shape the progress bar reads."""
-    stats = hs.stats
-    return {
-        "requests": float(stats.requests),
-        "retries": float(stats.retries),
-        "rate_limited": float(stats.rate_limited_429),
-        "waited": stats.throttle_wait_seconds,
-    }
+def stats_of(*clients: HubPages) -> dict[str, float]:
+    """The clients' live counters, summed, in the shape the progress display reads.
+
+    ``sleep_started``/``sleep_until`` describe the longest rate-limit sleep any of the
+    clients is in right now (0 when none is asleep).
+    """
+    totals = dict.fromkeys(("requests", "retries", "rate_limited", "waited"), 0.0)
+    totals["sleep_started"] = totals["sleep_until"] = 0.0
+    for hs in clients:
+        stats = hs.stats
+        totals["requests"] += stats.requests
+        totals["retries"] += stats.retries
+        totals["rate_limited"] += stats.rate_limited_429
+        totals["waited"] += stats.throttle_wait_seconds
+        until = stats.throttle_sleep_until
+        if until is not None and until > totals["sleep_until"]:
+            totals["sleep_until"] = until
+            totals["sleep_started"] = stats.throttle_sleep_started or until
+    return totals
+
+
+def progress_for(args: argparse.Namespace, *clients: HubPages) -> Progress:
+    """The command's progress display, fed by ``clients``' counters.
+
+    Each client has its own limiter, so together they may send ``len(clients)`` times
+    one limiter's allowance (migrate reads from one portal while writing to another).
+    """
+    from ._progress import allowed_rate, make_progress
+
+    spec = rate_limit_of(args)
+    return make_progress(
+        quiet=getattr(args, "quiet", False),
+        stats=lambda: stats_of(*clients),
+        requests_per_second=allowed_rate(spec.requests, spec.per_seconds) * len(clients),
+    )

@@ -23,6 +23,7 @@ __all__ = [
     "configure_logging",
     "error",
     "note",
+    "plural",
     "resume_command",
 ]
 
@@ -46,6 +47,14 @@ class UsageError(Exception):
     """A problem with the command line or the input: report it and exit 2."""
 
 
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """``plural(1, "request")`` -> ``1 request``; ``plural(2, "retry", "retries")``.
+
+    The second gives ``2 retries``: a count with its noun, singular only for one.
+    """
+    return f"{count:,} {singular if count == 1 else (many or singular + 's')}"
+
+
 def note(args: argparse.Namespace | None, message: str) -> None:
     """An informational line on stderr, silenced by ``--quiet``."""
     if args is not None and getattr(args, "quiet", False):
@@ -61,15 +70,39 @@ def error(message: str) -> None:
 def configure_logging(args: argparse.Namespace) -> None:
     """Route the library's log lines (retries, waits, 429s) to stderr.
 
-    By default only errors show: the progress bar and the summary already count
+    By default only errors show: the progress display and the summary already count
     retries and waits, and a retry that succeeds is not news. ``--verbose`` shows each.
+    On a terminal with rich, the lines go through the progress bar's own console
+    (rich's ``RichHandler``), so each appears above the bar instead of through it.
     """
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("hubpages: %(message)s"))
+    handler: logging.Handler
+    if sys.stderr.isatty() and _rich_logging():
+        from rich.logging import RichHandler
+
+        from ._progress_rich import shared_console
+
+        handler = RichHandler(
+            console=shared_console(sys.stderr),
+            show_time=False,
+            show_path=False,
+            markup=False,
+            rich_tracebacks=False,
+        )
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("hubpages: %(message)s"))
     logger = logging.getLogger("hubpages_async")
     logger.handlers[:] = [handler]
     logger.propagate = False
     logger.setLevel(logging.INFO if getattr(args, "verbose", False) else logging.ERROR)
+
+
+def _rich_logging() -> bool:
+    """True when rich (the ``cli`` extra) is installed."""
+    from ._progress import rich_available
+
+    return rich_available()
 
 
 def resume_command() -> str:

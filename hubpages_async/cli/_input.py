@@ -245,6 +245,8 @@ def _decode(raw: bytes, number: int, kind: Kind) -> Record | InputProblem:
         )
     try:
         record = _DECODERS[kind].decode(raw)
+    except RecursionError:  # msgspec's answer to JSON nested past Python's stack
+        return InputProblem(number, "JSON nested too deeply (no HubSpot record is that deep)")
     except msgspec.ValidationError as exc:
         return _translate_validation(exc, number, kind)
     except msgspec.DecodeError as exc:

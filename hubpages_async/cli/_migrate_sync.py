@@ -134,6 +134,8 @@ async def update_changed(
     from hubpages_async.journal import Journal
     from hubpages_async.models import AB_VARIANT_STATUSES, UNSET
 
+    from ._progress import BulkCounter
+
     if not changed:
         return set()
     keys: dict[str, str] = {}
@@ -155,6 +157,7 @@ async def update_changed(
         journal=Journal(run.journal_path, job=f"migrate-{step}@{run.route}"),
         key=lambda body: keys[str(body.id)],
         collect=False,
+        on_progress=BulkCounter(run.progress),
     )
     counts = run.step(step)
     counts.done += report.succeeded - report.skipped

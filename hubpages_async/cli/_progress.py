@@ -1,152 +1,241 @@
-"""Progress on stderr: a rich bar in a terminal, nothing at all otherwise.
+"""Progress on stderr: what each phase of a command has done, and how it is shown.
 
-stdout and output files carry results only, so progress never corrupts a pipe. The
-bar shows counts, rate, ETA, failures, retries, 429s and time spent waiting on the
-rate limit; the counters that live in the client (retries, waits) are read at render
-time from a ``stats`` callable, so a long rate-limit pause is visible while it lasts.
-rich is an optional extra (``hubpages-async[cli]``); without it the CLI runs quietly.
+One :class:`Progress` keeps the truth about every phase (counts, its own clock, and
+the client's counters *since the phase began*, frozen when it ends), whatever shows
+it: a rich bar on a terminal (:mod:`._progress_rich`), a plain status line every few
+seconds on a terminal without rich (:mod:`._progress_plain`), or nothing at all when
+stderr is not a terminal or ``--quiet`` is given. Summaries read the same phases, so
+the rate a bar shows and the rate the summary prints are one number.
+
+The client's counters are read at render time from a ``stats`` callable, which also
+reports the limiter's current sleep: a rate-limit pause shows, counting down, while
+it lasts. The ETA divides what is left by the rate the limiter will allow once the
+opening burst is spent, never by the burst itself.
 """
 
 from __future__ import annotations
 
+import math
 import sys
+import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
-
-if TYPE_CHECKING:
-    from rich.progress import Task
-    from rich.text import Text
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Final, TextIO
 
 __all__ = [
     "BulkCounter",
     "NullProgress",
+    "Phase",
     "Progress",
     "StatsSource",
+    "Wait",
     "make_progress",
     "rich_available",
 ]
 
-#: Returns the client's live counters: ``retries``, ``rate_limited``, ``waited`` (seconds).
+#: The client's live counters: ``requests``, ``retries``, ``rate_limited``, ``waited``
+#: (seconds), and while the limiter sleeps ``sleep_started``/``sleep_until`` (else 0).
 StatsSource = Callable[[], Mapping[str, float]]
 
+#: Counters a phase reports as its own (differences from the phase's start).
+COUNTERS: Final = ("requests", "retries", "rate_limited", "waited")
 
-class Progress(Protocol):
-    """What commands call; both implementations below satisfy it."""
+#: A limiter sleep shorter than this is the steady pace at the limit, not news.
+_SHOWN_WAIT: Final = 1.0
 
-    def start(self, description: str, total: int | None) -> None:
-        """Begin a phase (``total=None`` when the count is unknown, as in an export)."""
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """A rate-limit wait in progress: seconds so far and seconds left."""
+
+    elapsed: float
+    left: float
+
+
+@dataclass(slots=True)
+class Phase:
+    """One phase of a command (``import``, ``export``, a migrate step)."""
+
+    description: str
+    total: int | None
+    started: float
+    base: dict[str, float]
+    completed: int = 0
+    failed: int = 0
+    ended: float | None = None
+    final: dict[str, float] | None = None
+    interrupted: bool = False
+    #: Inputs whose batch answer was lost and that the bulk layer found by lookup, and
+    #: inputs it sent again (found missing after an unknown outcome, or canceled).
+    reconciled: int = 0
+    resubmitted: int = 0
+
+    def seconds(self, now: float | None = None) -> float:
+        """Time the phase ran (so far, or in all once ended)."""
+        end = self.ended if self.ended is not None else (now or time.monotonic())
+        return max(0.0, end - self.started)
+
+    def rate(self, now: float | None = None) -> float:
+        """Items per second over the whole phase: what the bar and the summary show."""
+        seconds = self.seconds(now)
+        return self.completed / seconds if seconds > 0 else 0.0
+
+
+def _live_wait(stats: Mapping[str, float], now: float) -> Wait | None:
+    """The limiter's current sleep, if it is one worth showing."""
+    until = stats.get("sleep_until", 0.0)
+    if not until or until - now < _SHOWN_WAIT / 2:
+        return None
+    started = stats.get("sleep_started", 0.0) or now
+    if until - started < _SHOWN_WAIT:
+        return None
+    return Wait(elapsed=max(0.0, now - started), left=max(0.0, until - now))
+
+
+class Progress:
+    """The phases of one command; this base class shows nothing (``--quiet``, a pipe).
+
+    Use it as a context manager around the work: leaving the block by an exception
+    (Ctrl-C, SIGTERM, an error) marks the running phase interrupted where it stopped,
+    instead of redrawing it as complete.
+    """
+
+    #: True when something is drawn (worth a request to count the total for an ETA).
+    shows: bool = False
+
+    def __init__(self, stats: StatsSource | None = None, *, requests_per_second: float = 0.0):
+        """``stats`` feeds the counters; ``requests_per_second`` is the limiter's steady
+        allowance (0 for no limit), which the ETA never assumes more than."""
+        self._stats = stats
+        self._allowed = requests_per_second
+        self.phases: list[Phase] = []
+        self._closed = False
+
+    # -- what commands call ---------------------------------------------------------
+
+    def start(self, description: str, total: int | None) -> Phase:
+        """Begin a phase (``total=None`` when the count is unknown); ends the previous."""
+        self._finish(interrupted=False)
+        phase = Phase(description, total, time.monotonic(), self._read())
+        self.phases.append(phase)
+        self._started(phase)
+        return phase
 
     def advance(self, succeeded: int = 0, failed: int = 0) -> None:
-        """Count finished items."""
+        """Count finished items of the running phase."""
+        phase = self.current
+        if phase is None:
+            return
+        phase.completed += succeeded + failed
+        phase.failed += failed
+        self._advanced(phase)
 
-    def close(self) -> None:
-        """Stop rendering (idempotent)."""
+    def close(self, *, interrupted: bool = False) -> None:
+        """End the running phase (as interrupted, or complete) and stop (idempotent)."""
+        if self._closed:
+            return
+        self._finish(interrupted=interrupted)
+        self._closed = True
+        self._stopped()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close(interrupted=exc_type is not None)
+
+    # -- what displays read -----------------------------------------------------------
+
+    @property
+    def current(self) -> Phase | None:
+        """The running phase, if any."""
+        phase = self.phases[-1] if self.phases else None
+        return phase if phase is not None and phase.ended is None else None
+
+    def counters(self, phase: Phase, now: float | None = None) -> dict[str, float]:
+        """The phase's own requests, retries, 429s and seconds waited (live while it runs)."""
+        if phase.final is not None:
+            return phase.final
+        now = now or time.monotonic()
+        stats = self._read()
+        own = {name: stats.get(name, 0.0) - phase.base.get(name, 0.0) for name in COUNTERS}
+        started = stats.get("sleep_started", 0.0)
+        if started:  # the limiter is asleep: count the wait while it lasts
+            own["waited"] += max(0.0, now - max(started, phase.started))
+        return own
+
+    def wait(self, phase: Phase, now: float | None = None) -> Wait | None:
+        """The rate-limit wait holding the running phase back, if any."""
+        if phase.ended is not None:
+            return None
+        return _live_wait(self._read(), now or time.monotonic())
+
+    def eta(self, phase: Phase, now: float | None = None) -> float | None:
+        """Seconds left, at the slower of the phase's rate and the limiter's allowance."""
+        if phase.total is None or phase.ended is not None or phase.completed <= 0:
+            return None
+        now = now or time.monotonic()
+        left = max(0, phase.total - phase.completed)
+        speed = phase.rate(now)
+        requests = self.counters(phase, now)["requests"]
+        if self._allowed > 0 and requests > 0:
+            # Items per request so far, times the requests the limiter allows per second.
+            allowed = phase.completed / requests * self._allowed
+            speed = min(speed, allowed)
+        if speed <= 0:
+            return None
+        eta = left / speed
+        wait = self.wait(phase, now)
+        return max(eta, wait.left) if wait is not None else eta
+
+    # -- hooks for the displays -------------------------------------------------------
+
+    def _started(self, phase: Phase) -> None:
+        """A phase began."""
+
+    def _advanced(self, phase: Phase) -> None:
+        """Items of the running phase finished."""
+
+    def _ended(self, phase: Phase) -> None:
+        """A phase ended (``phase.interrupted`` says how)."""
+
+    def _stopped(self) -> None:
+        """The command is done with progress."""
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _read(self) -> dict[str, float]:
+        return dict(self._stats()) if self._stats is not None else {}
+
+    def _finish(self, *, interrupted: bool) -> None:
+        phase = self.current
+        if phase is None:
+            return
+        now = time.monotonic()
+        phase.final = self.counters(phase, now)
+        phase.ended = now
+        phase.interrupted = interrupted
+        self._ended(phase)
 
 
-class NullProgress:
-    """Progress that shows nothing: piped stderr, ``--quiet``, or no rich installed."""
-
-    def start(self, description: str, total: int | None) -> None:
-        """Do nothing."""
-
-    def advance(self, succeeded: int = 0, failed: int = 0) -> None:
-        """Do nothing."""
-
-    def close(self) -> None:
-        """Do nothing."""
+#: The name the commands and tests have always used for "shows nothing".
+NullProgress = Progress
 
 
 def rich_available() -> bool:
     """True when the optional ``rich`` dependency can be imported."""
     try:
+        import rich.logging
         import rich.progress  # noqa: F401
     except ImportError:
         return False
     return True
-
-
-class _RichProgress:
-    """An overall bar per phase, drawn by rich on stderr."""
-
-    def __init__(self, stream: TextIO, stats: StatsSource | None) -> None:
-        """Start drawing on ``stream``; ``stats`` feeds the health column."""
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            ProgressColumn,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-        from rich.progress import Progress as RichBar
-        from rich.text import Text
-
-        stats_source = stats
-
-        class _Rate(ProgressColumn):
-            """Items per second (rich's own speed column counts bytes)."""
-
-            def render(self, task: Task) -> Text:
-                speed = task.finished_speed or task.speed
-                if not speed and task.elapsed:  # too quick for rich's sampled speed
-                    speed = task.completed / task.elapsed
-                return Text(f"{speed:,.0f}/s" if speed else "--/s", style="cyan")
-
-        class _Health(ProgressColumn):
-            """Failures, retries, 429s and rate-limit waits."""
-
-            # Read at render time (rich refreshes ~10x/s) so waits show while they last.
-            def render(self, task: Task) -> Text:
-                failed = int(task.fields.get("failed", 0))
-                parts = [f"fail {failed}"]
-                if stats_source is not None:
-                    live = stats_source()
-                    parts.append(f"retry {int(live.get('retries', 0))}")
-                    parts.append(f"429s {int(live.get('rate_limited', 0))}")
-                    parts.append(f"wait {live.get('waited', 0.0):.1f}s")
-                return Text(" ".join(parts), style="red" if failed else "dim", no_wrap=True)
-
-        self._bar = RichBar(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(bar_width=12),
-            MofNCompleteColumn(),
-            _Rate(),
-            TimeRemainingColumn(),
-            _Health(),
-            console=Console(file=stream),
-            transient=False,
-        )
-        self._task: Any = None
-        self._failed = 0
-        self._bar.start()
-
-    def start(self, description: str, total: int | None) -> None:
-        """Add a bar for the next phase (the previous one stays, finished)."""
-        self._finish_phase()
-        self._failed = 0
-        self._task = self._bar.add_task(description, total=total, failed=0)
-
-    def advance(self, succeeded: int = 0, failed: int = 0) -> None:
-        """Move the current bar on."""
-        if self._task is None:
-            return
-        self._failed += failed
-        self._bar.update(self._task, advance=succeeded + failed, failed=self._failed)
-
-    def _finish_phase(self) -> None:
-        """Mark the current phase complete, even if its total was an estimate.
-
-        (A migrate step's count includes A/B variants that a later step creates.)
-        """
-        if self._task is not None:
-            self._bar.update(self._task, total=self._bar.tasks[-1].completed)
-            self._bar.stop_task(self._task)
-            self._task = None
-
-    def close(self) -> None:
-        """Stop the live display (leaves the final bars on screen)."""
-        self._finish_phase()
-        self._bar.stop()
 
 
 class BulkCounter:
@@ -164,16 +253,67 @@ class BulkCounter:
 
     def __call__(self, event: Any) -> None:
         """Advance by what changed since the previous event."""
+        phase = self._progress.current
+        if phase is not None:  # per chunk, not cumulative
+            phase.reconciled += int(getattr(event.chunk, "reconciled", 0))
+            phase.resubmitted += int(getattr(event.chunk, "resubmitted", 0))
         ok, failed = int(event.succeeded), int(event.failed)
         self._progress.advance(max(0, ok - self._ok), max(0, failed - self._failed))
         self._ok, self._failed = max(ok, self._ok), max(failed, self._failed)
 
 
+def allowed_rate(requests: int | None, per_seconds: float) -> float:
+    """Requests per second the client's limiter allows in the steady state (0: no limit)."""
+    if requests is None:
+        return 0.0
+    from hubpages_async import RateLimit
+
+    limit = RateLimit(requests=requests, per_seconds=per_seconds)
+    return limit.effective_requests / limit.effective_window
+
+
 def make_progress(
-    *, quiet: bool, stats: StatsSource | None = None, stream: TextIO | None = None
+    *,
+    quiet: bool,
+    stats: StatsSource | None = None,
+    stream: TextIO | None = None,
+    requests_per_second: float = 0.0,
 ) -> Progress:
-    """The right progress for this process: rich on an interactive stderr, else nothing."""
+    """The right progress for this process.
+
+    A rich bar when stderr is a terminal and rich is installed; a plain status line
+    every few seconds when it is a terminal without rich; nothing on a pipe or a file
+    (machine-read logs stay clean) or with ``--quiet``.
+    """
     out = stream if stream is not None else sys.stderr
-    if quiet or not out.isatty() or not rich_available():
-        return NullProgress()
-    return _RichProgress(out, stats)
+    if quiet or not out.isatty():
+        return Progress(stats, requests_per_second=requests_per_second)
+    if rich_available():
+        from ._progress_rich import RichProgress
+
+        return RichProgress(out, stats, requests_per_second=requests_per_second)
+    from ._progress_plain import PlainProgress
+
+    return PlainProgress(out, stats, requests_per_second=requests_per_second)
+
+
+def format_eta(seconds: float | None) -> str:
+    """``75.2`` -> ``0:01:16``; unknown -> ``-:--:--``."""
+    if seconds is None or not math.isfinite(seconds):
+        return "-:--:--"
+    whole = math.ceil(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def health(progress: Progress, phase: Phase, now: float | None = None) -> str:
+    """``fail 0 retry 2 429s 0 wait 3.1s`` for the phase, plus a live wait if one holds it."""
+    now = now or time.monotonic()
+    own = progress.counters(phase, now)
+    text = (
+        f"fail {phase.failed} retry {int(own['retries'])} "
+        f"429s {int(own['rate_limited'])} wait {own['waited']:.1f}s"
+    )
+    wait = progress.wait(phase, now)
+    if wait is not None:
+        text += f" | waiting for the rate limit, {math.ceil(wait.left)}s left"
+    return text

@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from .._rate_spec import RATE_METAVAR
 from .auth import parse_token_spec
 from .faults import parse_faults
 from .limits import parse_rate_limit
@@ -78,7 +79,7 @@ def build_arg_parser(parser: argparse.ArgumentParser | None = None) -> argparse.
         "--rate-limit",
         type=_limit,
         default="100/10s",
-        metavar="N/10s|none",
+        metavar=RATE_METAVAR,
         help="rolling window per token (default 100/10s, HubSpot's Free/Starter limit)",
     )
     p.add_argument(

@@ -8,18 +8,16 @@ a 429 whose body has ``errorType: RATE_LIMIT`` and the ``policyName`` (facts fil
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .._rate_spec import parse_rate_spec
 from .errors import ApiError
 
 __all__ = ["RateLimit", "RateLimiter", "parse_rate_limit"]
-
-_RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +29,16 @@ class RateLimit:
 
 
 def parse_rate_limit(spec: str | RateLimit | None) -> RateLimit | None:
-    """Parse ``"190/10s"`` (also ``"5/500ms"``); ``None`` or ``"none"`` means unlimited."""
+    """Parse ``"190/10s"`` (also ``"5/500ms"``); ``None`` or ``"none"`` means unlimited.
+
+    The grammar is the one every ``hubpages`` command uses (``hubpages_async._rate_spec``).
+    """
     if spec is None or isinstance(spec, RateLimit):
         return spec
-    if spec.strip().lower() in {"none", "off", ""}:
+    if not spec.strip():
         return None
-    m = _RATE_RE.match(spec)
-    if not m or int(m.group(1)) <= 0:
-        raise ValueError(f"rate limit {spec!r} is not of the form N/10s")
-    window = float(m.group(2)) / (1000.0 if m.group(3) == "ms" else 1.0)
-    if window <= 0:
-        raise ValueError(f"rate limit {spec!r} has an empty window")
-    return RateLimit(int(m.group(1)), window)
+    parsed = parse_rate_spec(spec)
+    return None if parsed is None else RateLimit(*parsed)
 
 
 class RateLimiter:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
-from urllib.parse import quote
 
 import msgspec
 
@@ -36,14 +36,31 @@ V = TypeVar("V", bound=msgspec.Struct)
 ALWAYS_RETURNED: Final = ("id", "created", "updated")
 
 
+#: What an id may look like: HubSpot's are numeric strings; letters, ``_``, ``-`` and
+#: inner dots are allowed too (other systems' ids, test fixtures). Nothing that a URL
+#: gives a meaning to: no ``/ ? # %``, no whitespace, and never ``.`` or ``..``, which
+#: URL normalisation resolves (``update("..")`` would PATCH the API root).
+_ID: Final = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
+
+
 def id_segment(value: str | int, *, field: str) -> str:
-    """An id as one URL path segment (quoted, so an id can never change the path)."""
+    """An id as one URL path segment; anything that could change the path is refused.
+
+    >>> id_segment("123", field="page_id")
+    '123'
+    """
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise errors.ValidationError(field, f"must be a string id, got {type(value).__name__}")
     text = str(value).strip()
     if not text:
         raise errors.ValidationError(field, "is empty")
-    return quote(text, safe="")
+    if not _ID.fullmatch(text):
+        raise errors.ValidationError(
+            field,
+            f"{text!r} is not an id (HubSpot ids are numbers; letters, digits, '_', '-' "
+            "and inner '.' are accepted, nothing that would change the URL path)",
+        )
+    return text
 
 
 def id_text(value: str | int, *, field: str) -> str:

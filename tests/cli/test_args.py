@@ -21,14 +21,14 @@ from hubpages_async.cli.commands.export import parse_filters
         ("100/10", RateSpec(100, 10.0)),
         ("5/1s", RateSpec(5, 1.0)),
         ("none", RateSpec(None)),
-        ("250", RateSpec(250, 10.0)),
+        ("5/500ms", RateSpec(5, 0.5)),
     ],
 )
 def test_parse_rate(text: str, expected: RateSpec) -> None:
     assert parse_rate(text) == expected
 
 
-@pytest.mark.parametrize("text", ["fast", "-1/10s", "10/0s", "0/10s/"])
+@pytest.mark.parametrize("text", ["fast", "-1/10s", "10/0s", "0/10s/", "250", "0", "0/10s"])
 def test_parse_rate_rejects(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError):
         parse_rate(text)
@@ -87,20 +87,18 @@ class _Tty(io.StringIO):
 
 
 def test_progress_only_on_a_terminal() -> None:
-    assert isinstance(make_progress(quiet=False, stream=io.StringIO()), NullProgress)
-    assert isinstance(make_progress(quiet=True, stream=_Tty()), NullProgress)
+    assert not make_progress(quiet=False, stream=io.StringIO()).shows
+    assert not make_progress(quiet=True, stream=_Tty()).shows
     if rich_available():
         stream = _Tty()
-        progress = make_progress(
-            quiet=False,
-            stream=stream,
-            stats=lambda: {"retries": 3, "rate_limited": 1, "waited": 2.5},
-        )
-        assert not isinstance(progress, NullProgress)
-        progress.start("import", 10)
-        progress.advance(4, 1)
-        progress.close()
-        assert "retry 3" in stream.getvalue()
+        counters = {"retries": 1.0, "rate_limited": 0.0, "waited": 0.0}
+        progress = make_progress(quiet=False, stream=stream, stats=lambda: counters)
+        assert progress.shows
+        with progress:
+            progress.start("import", 10)
+            counters.update(retries=4.0, rate_limited=1.0, waited=2.5)  # during the phase
+            progress.advance(4, 1)
+        assert "retry 3" in stream.getvalue()  # the phase's own, not the client's 4
         assert "fail 1" in stream.getvalue()
 
 
@@ -117,8 +115,17 @@ def test_resume_command_never_echoes_a_token(monkeypatch: pytest.MonkeyPatch) ->
     assert "secret" not in resume_command()
 
 
-def test_without_rich_the_cli_runs_without_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_rich_a_terminal_gets_plain_status_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     # A None entry in sys.modules makes `import rich...` raise ImportError.
     monkeypatch.setitem(sys.modules, "rich.progress", None)
     assert not rich_available()
-    assert isinstance(make_progress(quiet=False, stream=_Tty()), NullProgress)
+    stream = _Tty()
+    progress = make_progress(quiet=False, stream=stream)
+    assert type(progress).__name__ == "PlainProgress"
+    with progress:
+        progress.start("import", 10)
+        progress.advance(10)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "hubpages: pip install 'hubpages-async[cli]' for a live progress bar"
+    assert lines[1].startswith("hubpages: import 10/10 (100%)")
+    assert NullProgress is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import signal
 import subprocess
 
@@ -14,9 +15,32 @@ from anyio.streams.text import TextReceiveStream
 from .conftest import CLI, cli_env, hubpages
 
 
+async def test_demo_shows_a_migration_at_the_limit_with_faults() -> None:
+    # The default demo, as a new user runs it: 2 x 600 pages at 100/10s with faults.
+    result = await hubpages("demo")
+    assert result.code == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "copied: 1200/1200 pages" in out
+    assert "0 failures" in out
+    survived = re.search(
+        r"(\d+) retr(?:y|ies); (\d+) inputs? whose batch answer was lost .*, (\d+) found missing",
+        out,
+    )
+    assert survived, out
+    # Faults were met and survived (which ones varies with the order requests arrive in):
+    # retried, or looked up after an unknown outcome, and nothing failed or went missing.
+    assert sum(map(int, survived.groups())) > 0
+    assert re.search(r"0 429s received; [1-9]\d* requests? held back", out), out
+    limit = re.search(r"allows that many in no less than (\d+\.\d)s \((\d+)% of the ceiling\)", out)
+    assert limit, out
+    assert float(limit.group(1)) > 0
+    assert "result: OK" in out
+    assert "hubpages: embedded emulator" in result.stderr  # notes on stderr, not stdout
+
+
 async def test_demo_round_trip(tmp_path: object) -> None:
     result = await hubpages(
-        "demo", "--pages", "300", "--rate-limit", "none", "--faults", "503=0.05"
+        "demo", "--round-trip", "--pages", "300", "--rate-limit", "none", "--faults", "503=0.05"
     )
     assert result.code == 0, result.stdout + result.stderr
     assert "import: 300 created, 0 failed" in result.stdout
@@ -57,7 +81,7 @@ def test_progress_bar_on_a_terminal() -> None:
     # (a pipe) still gets only the summary.
     master, slave = pty.openpty()
     with subprocess.Popen(
-        [*CLI, "demo", "--pages", "200", "--rate-limit", "none"],
+        [*CLI, "demo", "--round-trip", "--pages", "200", "--rate-limit", "none"],
         stdout=subprocess.PIPE,
         stderr=slave,
         env=cli_env({"TERM": "xterm"}),

@@ -153,8 +153,11 @@ def test_success_decodes_typed_and_tolerates_unknowns() -> None:
 
 
 @pytest.mark.parametrize("status", [200, 201, 204, 207])
-def test_empty_success_bodies_are_none(status: int) -> None:
-    assert decipher(status, {}, b"", Page) is None
+def test_bodies_are_ignored_only_where_none_is_due(status: int) -> None:
+    # Issue 10: an empty 2xx where a Page was due proves nothing; it used to be None.
+    with pytest.raises(errors.ResponseValidationError, match="empty body"):
+        decipher(status, {}, b"", Page)
+    assert decipher(status, {}, b"", None) is None
     assert decipher(status, {}, b'{"id":"1"}', None) is None
 
 
@@ -207,7 +210,7 @@ def test_decoding_pauses_the_collector_and_restores_it(collector_enabled: None) 
 
 def test_decoding_leaves_a_disabled_collector_disabled(collector_enabled: None) -> None:
     gc.disable()
-    assert decipher(200, {}, b'{"name": "A"}', Page).name == "A"
+    assert decipher(200, {}, b'{"id": "1", "name": "A"}', Page).name == "A"
     assert not gc.isenabled()
 
 

@@ -1,16 +1,16 @@
 """``hubpages demo``: the whole tool in one command, on a fresh machine, with no token.
 
-Starts the embedded emulator, generates realistic pages, imports them through batch
-jobs with progress, exports them back through a sharded export, checks the round trip
-field by field and prints a summary. It uses the same code paths as ``import`` and
-``export``, against the emulator's HubSpot-like rate limit.
+By default, a migration between two portals of the embedded emulator, at a real rate
+limit and with injected faults (:mod:`hubpages_async.cli._demo_migration`). With
+``--round-trip``: generate realistic pages, import them through batch jobs, export
+them back through a sharded export and check the round trip field by field. Both use
+the same code paths as ``migrate``, ``import`` and ``export``.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import time
 from collections import Counter
 from typing import Final
 
@@ -18,11 +18,15 @@ import msgspec
 
 from hubpages_async.models import READ_ONLY_PAGE_FIELDS, UNSET, Page
 
-from .._connect import EMULATOR_TOKEN, client_kwargs, stats_of
-from .._console import note
-from .._progress import BulkCounter, make_progress
+from .._connect import EMULATOR_TOKEN, client_kwargs, progress_for
+from .._console import note, plural
+from .._demo_migration import run_migration_demo
+from .._progress import BulkCounter
 
-__all__ = ["compare_pages", "run"]
+__all__ = ["DEFAULT_PAGES", "compare_pages", "run"]
+
+#: ``--pages`` by default: per page type for the migration, in all for the round trip.
+DEFAULT_PAGES: Final = {"migration": 600, "round-trip": 3000}
 
 _FIELDS: Final = tuple(f.name for f in msgspec.structs.fields(Page))
 
@@ -47,6 +51,17 @@ def compare_pages(sent: Page, got: Page) -> list[str]:
 
 
 async def run(args: argparse.Namespace) -> int:
+    """The migration demo, or with ``--round-trip`` the import/export round trip."""
+    if args.pages is None:
+        args.pages = DEFAULT_PAGES["round-trip" if args.round_trip else "migration"]
+    if args.seed is None:
+        args.seed = 0 if args.round_trip else 1
+    if args.round_trip:
+        return await _round_trip(args)
+    return await run_migration_demo(args)
+
+
+async def _round_trip(args: argparse.Namespace) -> int:
     """Import, export, compare, summarise. Exit 1 if anything failed or differs."""
     from hubpages_async import HubPages
     from hubpages_async.emulator import Emulator
@@ -62,31 +77,18 @@ async def run(args: argparse.Namespace) -> int:
         async with HubPages(
             EMULATOR_TOKEN, base_url=emu.url, **client_kwargs(args, concurrency=4)
         ) as hs:
-
-            def portal_stats() -> dict[str, float]:
-                """The client counters, for the bar and the summary."""
-                return stats_of(hs)
-
-            progress = make_progress(quiet=args.quiet, stats=portal_stats)
-            try:
-                progress.start("import", len(pages))
-                t0 = time.monotonic()
+            progress = progress_for(args, hs)
+            with progress:
+                imported = progress.start("import", len(pages))
                 report = await hs.site_pages.create_many(
                     pages, chunk_size=100, concurrency=4, on_progress=BulkCounter(progress)
                 )
-                import_seconds = time.monotonic() - t0
-                import_requests = portal_stats()["requests"]
-
-                progress.start("export", len(pages))
-                t1 = time.monotonic()
+                walked = progress.start("export", len(pages))
                 exported: dict[str, Page] = {}
                 async for page in hs.site_pages.export(shards=4):
                     exported[str(page.id)] = page
                     progress.advance(1)
-                export_seconds = time.monotonic() - t1
-            finally:
-                progress.close()
-            stats = portal_stats()
+            stats = hs.stats
 
     differing: Counter[str] = Counter()
     missing = 0
@@ -101,14 +103,16 @@ async def run(args: argparse.Namespace) -> int:
         identical += not fields
 
     n = len(pages)
+    requests = int(progress.counters(imported)["requests"])
     print(f"demo: {n} realistic site pages through the embedded emulator")
     print(
-        f"  import: {report.succeeded} created, {report.failed} failed in {import_seconds:.1f}s "
-        f"({report.succeeded / import_seconds:,.0f} pages/s, {int(import_requests)} requests)"
+        f"  import: {report.succeeded} created, {report.failed} failed in "
+        f"{imported.seconds():.1f}s ({imported.rate():,.0f} pages/s, "
+        f"{plural(requests, 'request')})"
     )
     print(
-        f"  export: {len(exported)} pages in {export_seconds:.1f}s "
-        f"({len(exported) / max(export_seconds, 1e-9):,.0f} pages/s, 4 shards)"
+        f"  export: {len(exported)} pages in {walked.seconds():.1f}s "
+        f"({walked.rate():,.0f} pages/s, 4 shards)"
     )
     print(
         f"  round trip: {identical}/{report.succeeded} pages identical on every field sent"
@@ -117,8 +121,10 @@ async def run(args: argparse.Namespace) -> int:
     for name, count in differing.most_common():
         print(f"    {name}: differs on {count} pages")
     print(
-        f"  client: {int(stats['requests'])} requests, {int(stats['retries'])} retries, "
-        f"{int(stats['rate_limited'])} 429s seen, {stats['waited']:.1f}s waiting on the rate limit"
+        f"  client: {plural(stats.requests, 'request')}, "
+        f"{plural(stats.retries, 'retry', 'retries')}, "
+        f"{plural(stats.rate_limited_429, '429')} seen, "
+        f"{stats.throttle_wait_seconds:.1f}s waiting on the rate limit"
     )
     ok = report.failed == 0 and missing == 0 and not differing and report.succeeded == n
     print(f"  result: {'OK' if ok else 'PROBLEMS (see above)'}")

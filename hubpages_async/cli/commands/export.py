@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import AsyncIterator
 from typing import Any, Final
 
@@ -12,14 +11,15 @@ import msgspec
 
 from hubpages_async import errors
 from hubpages_async._filter_values import validate_filters
-from hubpages_async._filters import FOLDER_FILTERABLE
+from hubpages_async._filters import FOLDER_FILTERABLE, camel
 
-from .._connect import Portal, open_portal, stats_of
-from .._console import UsageError, note
+from .._args import did_you_mean
+from .._connect import Portal, open_portal, progress_for
+from .._console import UsageError, note, plural
 from .._output import atomic_writer
-from .._progress import NullProgress, make_progress
+from .._paths import check_output
 
-__all__ = ["parse_filters", "run"]
+__all__ = ["check_properties", "parse_filters", "run"]
 
 _ENCODER: Final = msgspec.json.Encoder()
 
@@ -46,6 +46,26 @@ def parse_filters(specs: list[str], *, kind: str = "site-pages") -> dict[str, An
         except errors.ValidationError as exc:
             raise UsageError(f"--filter {key}={value}: {exc.problem}") from None
     return filters
+
+
+def check_properties(kind: str, names: list[str]) -> list[str]:
+    """``--property`` names as HubSpot spells them, each checked against the model.
+
+    A name the model does not have would make HubSpot silently return ids only, so it
+    is a usage error, with the closest field suggested. snake_case is accepted too.
+    """
+    from hubpages_async.models import ContentFolder, Page
+
+    model = ContentFolder if kind == "folders" else Page
+    fields = [f.encode_name for f in msgspec.structs.fields(model)]
+    checked = []
+    for name in names:
+        wire = camel(name.strip())
+        if wire not in fields:
+            hint = did_you_mean(wire, fields) or did_you_mean(name, fields)
+            raise UsageError(f"--property {name!r}: {kind} have no such field{hint}")
+        checked.append(wire)
+    return checked
 
 
 def _options(args: argparse.Namespace, filters: dict[str, Any]) -> dict[str, Any]:
@@ -77,29 +97,28 @@ def _source(
 async def run(args: argparse.Namespace) -> int:
     """Write the export; the output file appears only once it is complete."""
     filters = parse_filters(args.filter, kind=args.kind)
+    args.property = check_properties(args.kind, args.property)
     if args.output != "-":
+        check_output(args.output, option="-o")  # before anything is sent
         args.interrupt_note = f"{args.output} was left as it was (nothing partial written)"
-    started = time.monotonic()
     count = 0
     async with open_portal(args) as portal:
-        progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
-        # The count costs one request: only worth it when a bar will show the ETA.
-        shown = not isinstance(progress, NullProgress)
-        progress.start("export", await _total(portal, args, filters) if shown else None)
-        try:
+        progress = progress_for(args, portal.hs)
+        # The count costs one request: only worth it when a display will show the ETA.
+        total = await _total(portal, args, filters) if progress.shows else None
+        with progress:
+            phase = progress.start("export", total)
             with atomic_writer(args.output) as out:
                 async for record in _source(portal, args, filters):
                     out.write(_ENCODER.encode(record) + b"\n")
                     count += 1
                     progress.advance(1)
-        finally:
-            progress.close()
-        stats = stats_of(portal.hs)
-    seconds = time.monotonic() - started
+    own = progress.counters(phase)
     note(
         args,
-        f"exported {count} {args.kind} in {seconds:.1f}s "
-        f"({int(stats['requests'])} requests, {int(stats['retries'])} retries)",
+        f"exported {plural(count, args.kind.rstrip('s'), args.kind)} in {phase.seconds():.1f}s "
+        f"({phase.rate():,.0f}/s; {plural(int(own['requests']), 'request')}, "
+        f"{plural(int(own['retries']), 'retry', 'retries')})",
     )
     if args.output != "-":
         summary = {"command": "export", "type": args.kind, "exported": count, "output": args.output}

@@ -24,11 +24,12 @@ from typing import Any
 
 import msgspec
 
-from .._connect import Portal, open_portal, preflight, stats_of
+from .._connect import Portal, open_portal, preflight, progress_for, stats_of
 from .._console import UsageError, error, note, resume_command
 from .._input import InputWatch, Kind, Record, iter_records, raw_lines, validate_file
 from .._output import Reject, write_rejects
-from .._progress import BulkCounter, Progress, make_progress
+from .._paths import check_distinct, check_output
+from .._progress import BulkCounter, Progress
 
 __all__ = ["run"]
 
@@ -147,6 +148,12 @@ async def run(args: argparse.Namespace) -> int:
         None if args.no_journal else (args.journal or _default_beside(path, ".journal"))
     )
     rejects_path = Path(args.rejects) if args.rejects else _default_beside(path, ".rejects.jsonl")
+    # Before anything is sent: a rejects file over the input would destroy it, and an
+    # unwritable one would only be found out after the pages were created.
+    check_distinct(
+        {"the input file": path, "--rejects": rejects_path, "--journal": args.journal_path}
+    )
+    check_output(rejects_path, option="--rejects")
     args.resume_hint = resume_command() if args.journal_path else None
     args.interrupt_note = "finished chunks are recorded in the journal"
 
@@ -159,7 +166,7 @@ async def run(args: argparse.Namespace) -> int:
             args.journal_path = args.resume_hint = None
             args.interrupt_note = "the embedded emulator's pages are gone"
         await preflight(portal.resource(args.kind))
-        progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(portal.hs))
+        progress = progress_for(args, portal.hs)
         # With --update-existing, lines carrying an id update; the rest are created.
         plan: list[tuple[str, bool | None, int]]
         if args.update_existing and summary.with_id:
@@ -168,7 +175,7 @@ async def run(args: argparse.Namespace) -> int:
                 plan.append(("create", False, summary.records - summary.with_id))
         else:
             plan = [("create", None, summary.records)]
-        try:
+        with progress:
             for operation, with_id, total in plan:
                 progress.start(operation, total)
                 try:
@@ -179,17 +186,19 @@ async def run(args: argparse.Namespace) -> int:
                         "writable, or --no-journal"
                     ) from exc
                 if watch.problem is not None:
-                    break  # the file changed: the next job would read it again
-        finally:
-            progress.close()
+                    # The file changed: the phase stopped where it was, and the next
+                    # job would read the file again.
+                    progress.close(interrupted=True)
+                    break
         stats = stats_of(portal.hs)
 
     seconds = time.monotonic() - started
     failed = len(tally.rejects)
     if failed:
         write_rejects(rejects_path, _attach_inputs(path, tally.rejects, watch))
-    elif rejects_path.exists():
-        # A clean rerun: the old rejects no longer describe this file's state.
+    elif rejects_path.is_file() and not rejects_path.is_symlink():
+        # A clean rerun: the old rejects no longer describe this file's state. (Only a
+        # plain file: never a symlink's target, a device or a FIFO named by --rejects.)
         rejects_path.unlink()
     result = {
         "command": "import",

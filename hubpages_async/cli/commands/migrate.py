@@ -13,7 +13,7 @@ import os
 import time
 from typing import Any
 
-from .._connect import Portal, open_portal, preflight, rate_limit_of, stats_of, token_from_env
+from .._connect import Portal, open_portal, preflight, progress_for, rate_limit_of, token_from_env
 from .._console import UsageError, error, note, resume_command
 from .._migrate_steps import (
     MigrationRun,
@@ -23,7 +23,7 @@ from .._migrate_steps import (
     vars_of,
 )
 from .._output import atomic_writer
-from .._progress import make_progress
+from .._paths import check_output
 from .._verify import id_map
 from .verify import check
 
@@ -153,6 +153,8 @@ async def _migrate(
     keep_journal: bool = True,
 ) -> int:
     """Run the four steps between two open portals; return the exit status."""
+    failures_path = f"{journal}.failures.jsonl"
+    check_output(failures_path, option="--journal")  # found out before anything is sent
     started = time.monotonic()
     async with (
         open_portal(args, concurrency=args.concurrency, **source) as src,
@@ -165,7 +167,8 @@ async def _migrate(
         if args.dry_run:
             return await _dry_run(args, src, dst, kinds, journal, keep_journal)
         note(args, f"migrating {', '.join(kinds)} from {src.label} to {dst.label}")
-        progress = make_progress(quiet=args.quiet, stats=lambda: stats_of(dst.hs))
+        # Both portals' counters: the source's list calls wait for its limiter too.
+        progress = progress_for(args, src.hs, dst.hs)
         route = f"{src.identity}>{dst.identity}"
         state = MigrationRun(
             journal, route, progress, args.chunk_size, args.concurrency, args.keep_domains
@@ -174,18 +177,15 @@ async def _migrate(
         # Copies earlier runs made, by source key: the archived step and sync need them
         # before the create steps would find them again.
         state.ids.update(id_map(journal, route))
-        try:
+        with progress:
             if "landing-pages" in kinds:  # only landing pages live in folders
                 await copy_folders(state, src, dst)
             for kind in kinds:
                 await copy_pages(state, src, dst, kind)
             await relink_expiry_redirects(state, dst)
-        finally:
-            progress.close()
         checked = None
         if args.verify and not state.failures:
             checked = await check(args, src, dst, kinds, journal)
-    failures_path = f"{journal}.failures.jsonl"
     if state.failures:
         with atomic_writer(failures_path) as out:
             for row in state.failures:
