@@ -346,3 +346,17 @@ async def test_verify_without_its_journal_is_a_usage_error(tmp_path: Path) -> No
     assert result.code == 2
     assert "--journal" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_unwritable_plan_and_differences_paths_are_usage_errors(tmp_path: Path) -> None:
+    async with Emulator(host="127.0.0.1", port=0, rate_limit=None, tokens=TOKENS) as emu:
+        (tmp_path / "j").write_bytes(b"")
+        nowhere = str(tmp_path / "no-such-dir" / "out.json")
+        dry = await hubpages(*migrate_argv(emu.url, tmp_path / "j"), "--dry-run", "--plan", nowhere)
+        assert dry.code == 2
+        assert "--plan" in dry.stderr
+        verify = await hubpages(*verify_argv(emu.url, tmp_path / "j"), "--differences", nowhere)
+        assert verify.code == 2
+        assert "--differences" in verify.stderr
+        # Nothing beyond the two preflight reads of each command was sent.
+        assert {r.operation for r in emu.request_log} == {"getFoldersPage"}

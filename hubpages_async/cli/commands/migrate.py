@@ -116,10 +116,12 @@ async def _dry_run(
     """``--dry-run``: read both portals, print the plan and write it as JSON."""
     from .._migrate_plan import make_plan
 
-    note(args, f"planning {', '.join(kinds)} from {src.label} to {dst.label} (nothing is written)")
-    plan = await make_plan(args, src, dst, kinds, journal, rate_limit_of(args))
     # Next to the journal, unless that is the embedded emulator's scratch directory.
     path = args.plan or (f"{journal}.plan.json" if keep_journal else None)
+    if path is not None:
+        check_output(path, option="--plan")  # before a single read
+    note(args, f"planning {', '.join(kinds)} from {src.label} to {dst.label} (nothing is written)")
+    plan = await make_plan(args, src, dst, kinds, journal, rate_limit_of(args))
     if path is not None:
         with atomic_writer(path) as out:
             out.write(json.dumps(plan, indent=2, default=str).encode() + b"\n")

@@ -17,6 +17,7 @@ import anyio
 from .._connect import Portal, open_portal, preflight
 from .._console import UsageError, error, note
 from .._output import atomic_writer
+from .._paths import check_output
 from .._verify import id_map, verify_portals
 
 __all__ = ["check", "run"]
@@ -48,6 +49,8 @@ async def check(
     args: argparse.Namespace, src: Portal, dst: Portal, kinds: list[str], journal: str
 ) -> dict[str, Any]:
     """Compare, write the differences file, return the summary (also migrate --verify)."""
+    path = getattr(args, "differences", None) or f"{journal}.differences.jsonl"
+    check_output(path, option="--differences")  # before a single read
     ids = id_map(journal, f"{src.identity}>{dst.identity}")
     note(args, f"verifying {', '.join(kinds)}: {len(ids)} copies in the id map")
     found = await verify_portals(
@@ -59,7 +62,6 @@ async def check(
         keep_domains=args.keep_domains,
         concurrency=args.concurrency,
     )
-    path = getattr(args, "differences", None) or f"{journal}.differences.jsonl"
     with atomic_writer(path) as out:
         for row in found.rows:
             out.write(json.dumps(row, default=str).encode() + b"\n")
