@@ -57,6 +57,10 @@ class ClientStats:
     retry_budget_exhausted: int = 0
     #: Times the token provider was asked again after a 401.
     token_refreshes: int = 0
+    #: The portal's daily budget and what is left of it, from the last answer's headers
+    #: (``X-HubSpot-RateLimit-Daily`` / ``-Daily-Remaining``); None until one says.
+    daily_limit: int | None = None
+    daily_remaining: int | None = None
     #: Live, not a counter: while the default limiter sleeps (its window is full, or a
     #: 429 paused it), when that sleep began and ends (``time.monotonic()``), else None.
     #: Progress displays read them to show a wait while it lasts, not after.
@@ -330,7 +334,13 @@ class Core:
         # Every answer counts against HubSpot's window, errors included: a 404 saying
         # Remaining: 0 must hold the next request back as much as a 200 would.
         if raw.status != 429 and "x-hubspot-ratelimit-remaining" in raw.headers:
-            self._feedback(RateLimitInfo.from_headers(raw.headers, status=raw.status))
+            info = RateLimitInfo.from_headers(raw.headers, status=raw.status)
+            self._feedback(info)
+            if info.daily_remaining is not None:
+                self.stats.daily_limit, self.stats.daily_remaining = (
+                    info.daily,
+                    info.daily_remaining,
+                )
         try:
             return decipher(
                 raw.status,

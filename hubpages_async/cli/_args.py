@@ -210,6 +210,60 @@ def _add_bulk_options(parser: argparse.ArgumentParser, *, default_concurrency: i
     )
 
 
+def _add_migrate12_options(parser: argparse.ArgumentParser) -> None:
+    """migrate's options for what it carries, plans, proves and syncs (issue 12)."""
+    parser.add_argument(
+        "--include-archived",
+        action="store_true",
+        help="also copy archived (deleted) pages; their copies are archived too",
+    )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="at the end, compare both portals as `hubpages verify` does (exit 1 on a difference)",
+    )
+    parser.add_argument(
+        "--delete",
+        action="store_true",
+        help="on a rerun, archive the copies of pages archived at the source since "
+        "(default: report them only)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read both portals and print what the run would do (writes nothing to either)",
+    )
+    parser.add_argument(
+        "--plan",
+        metavar="PATH",
+        help="where --dry-run writes its plan as JSON (default JOURNAL.plan.json)",
+    )
+    parser.add_argument(
+        "--differences",
+        metavar="PATH",
+        help="where verify writes differences as JSON lines (default JOURNAL.differences.jsonl)",
+    )
+
+
+def _add_verify_command(sub: Any, migrate: argparse.ArgumentParser, common: Any) -> None:
+    """``hubpages verify``: every option of migrate (same portals, types, journal)."""
+    verify = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="compare a migration's source and destination, field by field",
+        description="Compare each source folder and page with its copy (found through "
+        "migrate's --journal): content field by field, draft and live, folders, language "
+        "groups, A/B pairs and expiry redirects through the id map. Differences go to a "
+        "JSON-lines file; exit status 1 on any difference.",
+    )
+    # Options that only make sense for a run that writes are not verify's.
+    have = {"--verify", "--dry-run", "--plan", "--delete"}
+    have.update(s for action in verify._actions for s in action.option_strings)
+    for action in migrate._actions:
+        if action.option_strings and not have & set(action.option_strings):
+            verify._add_action(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full ``hubpages`` parser."""
     from hubpages_async import __version__
@@ -349,6 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep each page's domain (default: the destination's default domain)",
     )
+    _add_migrate12_options(migrate)
+    _add_verify_command(sub, migrate, common)
     migrate.add_argument(
         "--emulator-pages",
         type=_positive,

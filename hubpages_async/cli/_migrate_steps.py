@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import anyio
 import msgspec
@@ -32,16 +32,24 @@ from hubpages_async.journal import Journal
 from hubpages_async.models import AB_VARIANT_STATUSES, UNSET, ContentFolder, Page
 
 from ._connect import Portal
+from ._migrate_content import copy_archived, copy_drafts, live_digest
+from ._migrate_sync import CopyLog, CopyRow, settle_gone, update_changed, updated_of
 from ._progress import BulkCounter, Progress
 
 __all__ = [
     "MigrationRun",
+    "SkipError",
     "StepCounts",
     "copy_folders",
     "copy_pages",
+    "create_step",
     "relink_expiry_redirects",
+    "settled",
+    "single_steps",
     "vars_of",
 ]
+
+R = TypeVar("R")
 
 #: Source-portal ids and server-owned A/B/language state: never sent to the destination.
 _RELATION_FIELDS: Final = {
@@ -77,6 +85,15 @@ class MigrationRun:
     concurrency: int
     #: Keep each page's source domain (default: the destination's default domain).
     keep_domains: bool = False
+    #: Also copy archived pages (created, then archived at the destination).
+    include_archived: bool = False
+    #: Archive the copies of pages archived at the source since the last run.
+    delete: bool = False
+    #: Read every source draft and copy those that differ (one read per page; the demo,
+    #: which shows the batch steps at a low rate limit in half a minute, turns it off).
+    carry_drafts: bool = True
+    #: Copies whose source page is archived, found by this run (see _migrate_sync).
+    archived_at_source: list[dict[str, str]] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
     #: (page type, source id, source id of the page it redirects to once expired)
     redirects: list[tuple[str, str, int]] = field(default_factory=list)
@@ -112,7 +129,7 @@ def _source_id(key: str) -> str:
     return key.split(":", 1)[1]
 
 
-async def _create(
+async def create_step(
     run: MigrationRun,
     resource: Any,
     step: str,
@@ -187,7 +204,7 @@ async def copy_folders(run: MigrationRun, src: Portal, dst: Portal) -> None:
                 parent = int(mapped)
             inputs.append(msgspec.structs.replace(folder, parent_folder_id=parent))
         folders_resource = dst.hs.landing_pages.folders
-        await _create(run, folders_resource, "folders", "folder", inputs, len(inputs))
+        await create_step(run, folders_resource, "folders", "folder", inputs, len(inputs))
 
 
 @dataclass(slots=True)
@@ -202,6 +219,13 @@ class _Relations:
     #: source abTestId -> source id of the test's original page
     masters: dict[str, str] = field(default_factory=dict)
     languages: dict[str, str | None] = field(default_factory=dict)
+    #: source id -> digest of its live content, for the drafts step
+    digests: dict[str, bytes] = field(default_factory=dict)
+    #: source id -> its ``updated`` as listed (what the copy is a copy of)
+    updated: dict[str, str] = field(default_factory=dict)
+    #: what earlier runs copied (``kind:source id`` -> row), and the pages changed since
+    known: dict[str, CopyRow] = field(default_factory=dict)
+    changed: list[Page] = field(default_factory=list)
     #: (source id, language, source id of the primary) of each translation
     translations: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -212,6 +236,11 @@ class _Relations:
             run.redirects.append((kind, page_id, page.page_expiry_redirect_id))
         language = page.language if isinstance(page.language, str) else None
         self.languages[page_id] = language
+        self.digests[page_id] = live_digest(page)
+        updated = self.updated[page_id] = updated_of(page)
+        before = self.known.get(f"{kind}:{page_id}")
+        if before is not None and before.source_updated < updated:
+            self.changed.append(page)  # copied by an earlier run, changed since
         if isinstance(page.translated_from_id, str) and page.translated_from_id:
             self.translations.append((page_id, str(language), page.translated_from_id))
         status = page.ab_status.lower() if isinstance(page.ab_status, str) else ""
@@ -227,7 +256,14 @@ async def copy_pages(run: MigrationRun, src: Portal, dst: Portal, kind: str) -> 
     """Steps 2-4 for one page type."""
     source = src.pages(kind)
     target = dst.pages(kind)
-    relations = _Relations()
+    log = CopyLog(run.journal_path, run.route)
+    relations = _Relations(known=await log.load(kind))
+
+    def prepare(page: Page) -> Page:
+        return _for_destination(run, page)
+
+    if run.include_archived:
+        await copy_archived(run, source, target, kind, prepare)
 
     async def bases() -> AsyncIterator[Page]:
         """The pages created in step 2, relations noted on the way."""
@@ -237,9 +273,19 @@ async def copy_pages(run: MigrationRun, src: Portal, dst: Portal, kind: str) -> 
 
     first = await source.list(limit=1)
     total = first.total if isinstance(first.total, int) else None
-    await _create(run, target, kind, kind, bases(), total)
+    await create_step(run, target, kind, kind, bases(), total)
     await _ab_variants(run, target, kind, relations.variants, relations.masters)
     await _language_groups(run, target, kind, relations.translations, relations.languages)
+    synced = await update_changed(run, target, kind, relations.changed, prepare)
+    if run.carry_drafts:
+        await copy_drafts(run, source, target, kind, relations.digests, relations.updated, prepare)
+    # What was copied when: new copies and the ones brought up to date.
+    await log.record(
+        (key, run.ids[key], relations.updated[sid])
+        for sid in relations.updated
+        if (key := f"{kind}:{sid}") in run.ids and (key not in relations.known or key in synced)
+    )
+    await settle_gone(run, target, kind, relations.known, relations.updated, log)
 
 
 def _for_destination(run: MigrationRun, page: Page) -> Page:
@@ -254,17 +300,26 @@ def _for_destination(run: MigrationRun, page: Page) -> Page:
     return msgspec.structs.replace(page, **changes)
 
 
-async def _single_steps(
+async def single_steps(
     run: MigrationRun,
     step: str,
     items: Iterable[tuple[str, Any]],
     total: int,
     action: Callable[[Any, bool], Awaitable[str]],
+    *,
+    parallel: int = 1,
+    remember: bool = True,
+    repeatable: bool = False,
 ) -> None:
     """Run one non-batch call per item under the journal (key -> resulting id).
 
     ``action(item, again)`` gets ``again=True`` when a previous run started the item
     and did not finish it: the action must then check what that run already did.
+    ``parallel`` items run at once (the journal serialises its own writes);
+    ``remember=False`` keeps the results out of the id map (a step that maps nothing).
+    ``repeatable=True`` (an action safe to do twice, such as setting a draft to given
+    content) skips the ``pending`` mark: one fsync less per item, and a run that dies
+    mid-item simply does it again.
     """
     if not total:
         return
@@ -272,29 +327,43 @@ async def _single_steps(
     await journal.open("migrate")
     run.progress.start(_label(step), total)
     counts = run.step(step)
-    try:
-        for index, (key, item) in enumerate(items):
-            seen = (await journal.lookup([key])).get(key)
-            if seen is not None and seen.state == "done":
-                if seen.result_id:
-                    run.ids[key] = seen.result_id
-                counts.skipped += 1
-                run.progress.advance(1)
-                continue
-            await journal.mark_pending([(key, index)])
-            try:
-                result_id = await _settled(action, item, again=seen is not None)
-            except (_SkipError, errors.HubPagesError) as exc:  # reported, not fatal
-                category = getattr(exc, "category", None) or type(exc).__name__
-                await journal.record([], [(key, index, str(category), str(exc))])
-                run.fail(step, _source_id(key), str(category), str(exc))
-                run.progress.advance(0, 1)
-                continue
-            await journal.record([(key, index, result_id)], [])
-            if result_id:
-                run.ids[key] = result_id
-            counts.done += 1
+    slots = anyio.Semaphore(max(1, parallel))
+
+    async def one(index: int, key: str, item: Any) -> None:
+        try:
+            await _one(index, key, item)
+        finally:
+            slots.release()
+
+    async def _one(index: int, key: str, item: Any) -> None:
+        seen = (await journal.lookup([key])).get(key)
+        if seen is not None and seen.state == "done":
+            if seen.result_id and remember:
+                run.ids[key] = seen.result_id
+            counts.skipped += 1
             run.progress.advance(1)
+            return
+        if not repeatable:
+            await journal.mark_pending([(key, index)])
+        try:
+            result_id = await settled(action, item, again=seen is not None)
+        except (SkipError, errors.HubPagesError) as exc:  # reported, not fatal
+            category = getattr(exc, "category", None) or type(exc).__name__
+            await journal.record([], [(key, index, str(category), str(exc))])
+            run.fail(step, _source_id(key), str(category), str(exc))
+            run.progress.advance(0, 1)
+            return
+        await journal.record([(key, index, result_id)], [])
+        if result_id and remember:
+            run.ids[key] = result_id
+        counts.done += 1
+        run.progress.advance(1)
+
+    try:
+        async with anyio.create_task_group() as tg:
+            for index, (key, item) in enumerate(items):
+                await slots.acquire()  # released by the item's task: tasks stay bounded
+                tg.start_soon(one, index, key, item)
     finally:
         await journal.aclose()
 
@@ -312,7 +381,7 @@ _UNSETTLED: Final = (
 _SETTLE_TRIES: Final = 6
 
 
-async def _settled(action: Callable[[Any, bool], Awaitable[str]], item: Any, *, again: bool) -> str:
+async def settled(action: Callable[[Any, bool], Awaitable[R]], item: Any, *, again: bool) -> R:
     """``action(item, again)``, tried again (``again=True``: check, then act) while its
     outcome is unknown, so that one run converges through lost answers and 5xx."""
     for attempt in range(1, _SETTLE_TRIES + 1):
@@ -343,7 +412,7 @@ async def _ab_variants(
         master_source = masters.get(str(variant.ab_test_id))
         master = run.ids.get(f"{kind}:{master_source}") if master_source else None
         if master is None:
-            raise _SkipError("MASTER_MISSING", "the A/B test's original page was not copied")
+            raise SkipError("MASTER_MISSING", "the A/B test's original page was not copied")
         created = await _existing_variant(target, master) if again else None
         if created is None:
             created = await target.create_ab_variation(master, str(variant.name or "Variation"))
@@ -354,7 +423,7 @@ async def _ab_variants(
         await target.update(str(created.id), content)
         return str(created.id)
 
-    await _single_steps(
+    await single_steps(
         run,
         f"{kind}-ab-variants",
         ((f"{kind}:{v.id}", v) for v in variants),
@@ -390,7 +459,7 @@ async def _language_groups(
         new_id = run.ids.get(f"{kind}:{page_id}")
         primary = run.ids.get(f"{kind}:{primary_source}")
         if new_id is None or primary is None:
-            raise _SkipError("PAGE_MISSING", "the page or its primary was not copied")
+            raise SkipError("PAGE_MISSING", "the page or its primary was not copied")
         if again and (await target.get(new_id)).translated_from_id == primary:
             return new_id  # the interrupted run attached it already
         try:
@@ -407,7 +476,7 @@ async def _language_groups(
                 raise
         return new_id
 
-    await _single_steps(
+    await single_steps(
         run,
         f"{kind}-languages",
         ((f"{kind}-lang:{t[0]}", t) for t in translations),
@@ -428,11 +497,11 @@ async def relink_expiry_redirects(run: MigrationRun, dst: Portal) -> None:
         new_id = run.ids.get(f"{kind}:{page_id}")
         mapped = run.ids.get(f"site-pages:{target}") or run.ids.get(f"landing-pages:{target}")
         if new_id is None or mapped is None:
-            raise _SkipError("PAGE_MISSING", "the page or its redirect target was not copied")
+            raise SkipError("PAGE_MISSING", "the page or its redirect target was not copied")
         await dst.pages(kind).update(new_id, Page(page_expiry_redirect_id=int(mapped)))
         return new_id
 
-    await _single_steps(
+    await single_steps(
         run,
         "expiry-redirects",
         ((f"{kind}-redirect:{page_id}", (kind, page_id, t)) for kind, page_id, t in run.redirects),
@@ -441,7 +510,7 @@ async def relink_expiry_redirects(run: MigrationRun, dst: Portal) -> None:
     )
 
 
-class _SkipError(Exception):
+class SkipError(Exception):
     """An item that cannot be migrated because something it depends on failed."""
 
     def __init__(self, category: str, message: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Awaitable, Callable
 
-from . import demo, export, import_, migrate
+from . import demo, export, import_, migrate, verify
 
 __all__ = ["COMMANDS"]
 
@@ -14,4 +14,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
     "import": import_.run,
     "migrate": migrate.run,
     "demo": demo.run,
+    "verify": verify.run,
 }
