@@ -12,10 +12,11 @@ the input length. Every input ends in exactly one outcome in the returned
             print(failure.index, failure.category, failure.message)
 
 Creates are not idempotent: when a send's outcome is unknown (timeout, reset, a lost
-response, a canceled batch) the chunk's inputs are looked up (``slug__in``, else
-``name__in``) and only the missing ones are sent again. With ``journal=`` the job
-records each input's key and id in sqlite as chunks complete, and a rerun (even after
-SIGKILL) skips what is done and reconciles what was in flight.
+response, an empty answer, a canceled batch) the chunk's inputs are looked up
+(``slug__in``, else ``name__in``), a page found is credited only if it carries the
+input's content and no other input holds it, and only the missing ones are sent again.
+With ``journal=`` the job records each input's key and id in sqlite as it is credited,
+and a rerun (even after SIGKILL) skips what is done and reconciles what was in flight.
 
 What the report keeps is bounded by default: ``collect="ids"`` keeps every input's
 outcome with the id HubSpot gave it (about 150 bytes an input), not the returned page.
@@ -86,9 +87,12 @@ async def create_many(
 ) -> BatchReport[T]:
     """Create every page (or folder) of ``inputs``; each is created exactly once.
 
-    ``key(input) -> str`` names an input in the journal; the default is its position in
-    the stream, so a resumed job must be fed the same inputs in the same order (pass a
-    key, e.g. the slug or a source-system id, when it may not be).
+    ``key(input) -> str`` names an input in the journal. By default an input is named by
+    its content (and its occurrence among identical inputs), so a resumed job may be fed
+    the inputs with some added, removed or reordered; pass a key (a source-system id,
+    say) to name them yourself, unique per input. A page is counted as created only when
+    HubSpot's answer or a lookup proves it is this input's (see the README's "What
+    exactly once guarantees"); what stays uncertain fails with ``OUTCOME_UNKNOWN``.
     """
     opts = JobOptions(chunk_size, concurrency, on_progress, journal, key, poll, max_rounds, collect)
     return await run_job(
