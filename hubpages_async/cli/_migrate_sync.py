@@ -21,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -75,7 +76,7 @@ class CopyLog:
         return db
 
     def _load(self, prefix: str) -> dict[str, CopyRow]:
-        with self._connect() as db:
+        with closing(self._connect()) as db, db:
             rows = db.execute(
                 "SELECT key, dest_id, source_updated, copied_at, gone_at FROM copies"
                 " WHERE route = ? AND key LIKE ?",
@@ -85,7 +86,7 @@ class CopyLog:
 
     def _record(self, rows: Sequence[tuple[str, str, str]]) -> None:
         now = time.time()
-        with self._connect() as db:
+        with closing(self._connect()) as db, db:
             db.executemany(
                 "INSERT INTO copies (route, key, dest_id, source_updated, copied_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (route, key) DO UPDATE SET"
@@ -96,7 +97,7 @@ class CopyLog:
 
     def _gone(self, keys: Sequence[str]) -> None:
         now = time.time()
-        with self._connect() as db:
+        with closing(self._connect()) as db, db:
             db.executemany(
                 "UPDATE copies SET gone_at = ? WHERE route = ? AND key = ?",
                 [(now, self.route, key) for key in keys],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from hubpages_async import HubPages
@@ -249,9 +250,8 @@ async def test_rerun_syncs_source_edits_new_pages_and_reports_archived(tmp_path:
         journal = tmp_path / "j"
         first = await hubpages(*migrate_argv(emu.url, journal))
         assert first.code == 0, first.stderr
-        copy_of = dict(
-            sqlite3.connect(journal).execute("SELECT key, dest_id FROM copies").fetchall()
-        )
+        with closing(sqlite3.connect(journal)) as db:
+            copy_of = dict(db.execute("SELECT key, dest_id FROM copies").fetchall())
         assert len(copy_of) == len(emu.store.pages("site-pages")) + 1  # + the landing page
 
         async with HubPages("src-token", base_url=emu.url) as src:
@@ -307,13 +307,10 @@ async def test_rerun_syncs_source_edits_new_pages_and_reports_archived(tmp_path:
         assert store.page("site-pages", copy_of[f"site-pages:{ids['old']}"], portal=2) is None
         quiet = await hubpages(*migrate_argv(emu.url, journal, "--delete"))
         assert json.loads(quiet.stdout)["archivedAtSource"] == []
-        copied_at = (
-            sqlite3.connect(journal)
-            .execute(
+        with closing(sqlite3.connect(journal)) as db:
+            copied_at = db.execute(
                 "SELECT copied_at, gone_at FROM copies WHERE key = ?", (f"site-pages:{ids['old']}",)
-            )
-            .fetchone()
-        )
+            ).fetchone()
         assert copied_at[0] > 0
         assert copied_at[1] >= copied_at[0]
 
