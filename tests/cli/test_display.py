@@ -19,6 +19,7 @@ from pathlib import Path
 import anyio
 import anyio.to_thread
 import pytest
+from fault_proxy import FaultProxy, on
 
 from hubpages_async.emulator import Emulator
 
@@ -32,7 +33,12 @@ _BAR = "━"
 
 
 async def _export(
-    emu: Emulator, tmp_path: Path, *extra: str, argv: list[str] | None = None, **kwargs: object
+    emu: Emulator,
+    tmp_path: Path,
+    *extra: str,
+    argv: list[str] | None = None,
+    base_url: str | None = None,
+    **kwargs: object,
 ) -> PtyRun:
     command = [
         *(argv or CLI),
@@ -40,7 +46,7 @@ async def _export(
         "--type",
         "site-pages",
         "--base-url",
-        emu.url,
+        base_url or emu.url,
         "--rate-limit",
         "3/4s",
         "-o",
@@ -114,12 +120,17 @@ async def test_an_interrupted_export_shows_where_it_stopped(tmp_path: Path) -> N
 
 
 async def test_verbose_log_lines_print_above_the_bar_never_through_it(tmp_path: Path) -> None:
-    # 503s on list requests make the client retry, and -v logs each retry.
-    async with Emulator(
-        host="127.0.0.1", port=0, rate_limit=None, seed_pages=300, faults="503=0.5", fault_seed=3
-    ) as emu:
-        run = await _export(emu, tmp_path, "-v")
+    # 503s on list requests make the client retry, and -v logs each retry. The proxy
+    # answers the 1st, 3rd and 5th list request 503 (each retry passes), so every run
+    # retries the same way; random faults once exhausted the retries of one page.
+    list_path = "/cms/v3/pages/site-pages"
+    async with (
+        Emulator(host="127.0.0.1", port=0, rate_limit=None, seed_pages=300) as emu,
+        FaultProxy(emu.url, on(list_path, "503", numbers={1, 3, 5})) as proxy,
+    ):
+        run = await _export(emu, tmp_path, "-v", base_url=proxy.url)
     assert run.code == 0, run.screen
+    assert proxy.count("503") == 3, proxy.actions
     lines = run.screen.splitlines()
     logged = [line for line in lines if "retry" in line and "503" in line]
     assert logged, run.screen
