@@ -24,6 +24,7 @@ import logging
 import math
 import re
 import time
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -210,6 +211,9 @@ class SlidingWindowLimiter:
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[float] = deque(maxlen=self._limit)
+        #: Sends that have left the window, newest last: an answer that took a while
+        #: was counted by the server when those were still in its window (see _ours).
+        self._gone: deque[float] = deque(maxlen=self._limit)
         self._paused_until = 0.0
         self._lock: anyio.Lock | None = None
         #: When this task's request was let through (read back by ``release``).
@@ -231,18 +235,44 @@ class SlidingWindowLimiter:
         margin and the spread (one standard deviation) of recent round trips."""
         return self._window
 
-    def _wait_needed(self, now: float) -> float:
-        if now < self._paused_until:
-            return self._paused_until - now
+    def _expire(self, now: float) -> float:
+        """Move the sends that have left the window to ``_gone``; return the cutoff."""
         sent = self._sent
         # A microsecond of slack: after sleeping exactly until an entry's expiry,
         # float rounding must not leave it a hair short of expired (a busy loop).
         cutoff = now - self._window
         while sent and sent[0] <= cutoff + _EPSILON:
-            sent.popleft()
-        if len(sent) < self._limit:
+            self._gone.append(sent.popleft())
+        return cutoff
+
+    def _wait_needed(self, now: float) -> float:
+        if now < self._paused_until:
+            return self._paused_until - now
+        cutoff = self._expire(now)
+        if len(self._sent) < self._limit:
             return 0.0
-        return sent[0] - cutoff
+        return self._sent[0] - cutoff
+
+    def _ours_in(self, window: float, until: float) -> int:
+        """How many of this limiter's sends (phantoms included) fall in the ``window``
+        seconds up to ``until``."""
+        since = until - window
+        return sum(
+            bisect_right(log, until) - bisect_right(log, since) for log in (self._gone, self._sent)
+        )
+
+    def _ours_counted(self, window: float) -> int:
+        """The most of our sends the server can have counted when it stamped the request
+        whose answer is being read, at some moment between that request's send and now:
+        the larger of the server's ``window`` up to the send and the log as it is now
+        (whose window is the server's plus the margin)."""
+        self._expire(self._clock())
+        return max(self._ours_in(window, self._send_time()), len(self._sent))
+
+    def _send_time(self) -> float:
+        """When the request whose answer is being read was let through (now if unknown)."""
+        sent = self._sent_at.get()
+        return self._clock() if sent is None else sent[0]
 
     async def acquire(self) -> float:
         """Wait until one more send keeps every window within the limit; record it."""
@@ -285,23 +315,31 @@ class SlidingWindowLimiter:
                 self._first_answer.set()
 
     def _seed_from(self, info: RateLimitInfo) -> None:
-        """When the server has less room left than our log thinks, fill the difference
-        with sends made now (another process spent part of the budget, or the server
-        counted some of our sends late)."""
+        """When the server counted more sends than this limiter can account for, enter
+        the difference as sends made now (another process spent part of the budget, or
+        the server counted some of our sends late).
+
+        The server counted when it stamped the request, at some moment between its send
+        and its answer, so its count is compared with the most of our sends its window
+        can have held then (:meth:`_ours_counted`). More than that means sends from
+        elsewhere, or stamps lagging unevenly (an older send counted late): either way
+        the server's window holds what ours does not. (Compared with the log as it is
+        when the answer arrives, every answer that crossed a window's edge looked like
+        foreign sends, since sends the server counted had left our window by then; the
+        phantoms entered for them idled the client for a whole window.)
+        """
         if info.max is None or info.remaining is None or info.rate_limited:
             return
         now = self._clock()
-        sent = self._sent
-        cutoff = now - self._window
-        while sent and sent[0] <= cutoff + _EPSILON:
-            sent.popleft()
-        unseen = (self._limit - len(sent)) - info.remaining
+        server_window = info.interval or self.rate.per_seconds
+        explained = self._ours_counted(server_window)
+        unseen = (self._limit - explained) - info.remaining
         if unseen > 0:
             log.info("the server has room for %d fewer sends than this limiter: waiting", unseen)
             # They age out of the server's window (its interval), not of ours: dated so,
             # in order (the log stays sorted; rare enough to sort).
-            server_window = info.interval or self.rate.per_seconds
             dated = now - max(0.0, self._window - server_window)
+            sent = self._sent
             merged = sorted([*sent, *([dated] * unseen)])
             sent.clear()
             sent.extend(merged)
@@ -312,13 +350,13 @@ class SlidingWindowLimiter:
             self._paused_until = deadline
 
     def _log_covers_server_window(self, info: RateLimitInfo) -> bool:
-        """True when every send the server counts is in our own log, and the log stops
-        at the server's limit: the log then waits for exactly the expiry the server
-        does, and a blanket pause of a whole interval would only idle the client."""
+        """True when every send the server counted (as of the request's send time, as
+        in :meth:`_seed_from`) is one of ours, and the log stops at the server's limit:
+        the log then waits for exactly the expiry the server does, and a blanket pause
+        of a whole interval would only idle the client."""
         if info.max is None or info.retry_after is not None or self._limit > info.max:
             return False
-        cutoff = self._clock() - (info.interval or self.rate.per_seconds)
-        return sum(1 for sent in self._sent if sent > cutoff) >= info.max
+        return self._ours_counted(info.interval or self.rate.per_seconds) >= info.max
 
     def feedback(self, info: RateLimitInfo) -> None:
         """Pause on a rolling-window 429 or when the server's window has nothing left

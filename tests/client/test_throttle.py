@@ -217,6 +217,46 @@ async def test_remaining_zero_pauses_only_when_the_log_cannot_account_for_it(
     assert fake_time.now - start == pytest.approx(expected_wait)
 
 
+async def test_an_answer_that_crosses_a_window_edge_is_read_as_of_its_send(
+    fake_time: FakeTime,
+) -> None:
+    # Five sends at t=0, five more at t=9.5. The last one's answer comes back a second
+    # later, at 10.5, with Remaining: 0: the server counted all ten when it stamped it
+    # (at 9.5). By 10.5 the five sends of t=0 have left both windows, so five may go
+    # now. Read against the log as it is at 10.5 (five sends), that Remaining: 0 looked
+    # like five sends made elsewhere and a full window nobody accounts for: the limiter
+    # entered five phantom sends and paused everyone for the whole 10 s interval.
+    limiter = make(fake_time, RateLimit(requests=10, per_seconds=10, headroom=0, margin=0.1))
+    start = fake_time.now
+    for _ in range(5):
+        await limiter.acquire()
+    fake_time.now = start + 9.5
+    for _ in range(5):
+        await limiter.acquire()
+    fake_time.now = start + 10.5
+    limiter.release()
+    limiter.feedback(RateLimitInfo(max=10, remaining=0, interval=10.0))
+    for _ in range(5):
+        assert await limiter.acquire() == 0.0
+    # The window stays exact: the next one waits for the sends of 9.5 to leave it.
+    await limiter.acquire()
+    assert fake_time.now == pytest.approx(start + 9.5 + limiter.window)
+
+
+async def test_sends_the_log_cannot_explain_are_still_entered(fake_time: FakeTime) -> None:
+    # The same answer with only the sends of t=9.5 ours: five the server counted were
+    # someone else's, and they hold their slots until they leave the server's window.
+    limiter = make(fake_time, RateLimit(requests=10, per_seconds=10, headroom=0, margin=0.1))
+    start = fake_time.now
+    fake_time.now = start + 9.5
+    for _ in range(5):
+        await limiter.acquire()
+    fake_time.now = start + 10.0
+    limiter.release()
+    limiter.feedback(RateLimitInfo(max=10, remaining=0, interval=10.0))
+    assert await limiter.acquire() == pytest.approx(10.0)
+
+
 async def test_cancelled_waiter_does_not_block_the_queue(fake_time: FakeTime) -> None:
     limiter = make(fake_time, RateLimit(requests=1, per_seconds=10, headroom=0, margin=0))
     start = fake_time.now
