@@ -105,7 +105,7 @@ async def _job(
                 category=failure.category,
                 message=failure.message,
                 status=failure.status,
-                correlation_id=getattr(failure.error, "correlation_id", None),
+                correlation_id=failure.correlation_id,
             )
         )
 
