@@ -24,12 +24,15 @@ from typing import Any
 
 import msgspec
 
+from hubpages_async import errors
+
 from .._connect import Portal, open_portal, preflight, progress_for, stats_of
-from .._console import UsageError, error, note, resume_command
+from .._console import EXIT_FAILED, EXIT_UNREACHABLE, UsageError, error, note, resume_command
 from .._input import InputWatch, Kind, Record, iter_records, raw_lines, validate_file
 from .._output import Reject, write_rejects
 from .._paths import check_distinct, check_output
 from .._progress import BulkCounter, Progress
+from .._unreachable import connection_error, server_of
 
 __all__ = ["run"]
 
@@ -42,6 +45,10 @@ class _Tally:
     updated: int = 0
     skipped: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    #: Inputs left unsent or unconfirmed because the server could not be reached, and
+    #: the first such connection failure.
+    unreachable: int = 0
+    cause: errors.APIConnectionError | None = None
 
 
 def _select(
@@ -99,6 +106,10 @@ async def _job(
         tally.updated += done
     tally.skipped += report.skipped
     for failure in report.failures:
+        cause = connection_error(failure.error)
+        if cause is not None:
+            tally.unreachable += 1
+            tally.cause = tally.cause or cause
         tally.rejects.append(
             Reject(
                 line=lines[failure.index],
@@ -231,10 +242,37 @@ async def run(args: argparse.Namespace) -> int:
             else f"{path}: {watch.problem}; the import stopped there, before sending that "
             "line. Check the file and run the command again."
         )
+    if tally.cause is not None:
+        return _unreachable(args, tally, summary.records, rejects_path)
     if failed:
         error(
             f"{failed} of {summary.records} inputs failed; their line numbers and HubSpot's "
             f"reasons are in {rejects_path}"
         )
-        return 1
+        return EXIT_FAILED
     return 0
+
+
+def _unreachable(args: argparse.Namespace, tally: _Tally, records: int, rejects: Path) -> int:
+    """The server stopped answering during the job: not a verdict on the inputs, so exit
+    3 and say how to resume rather than "some inputs failed"."""
+    assert tally.cause is not None
+    message = (
+        f"could not reach {server_of(tally.cause)}: {tally.unreachable} of {records} "
+        "inputs were not sent or not confirmed"
+    )
+    refused = len(tally.rejects) - tally.unreachable
+    if refused:
+        message += f", and {refused} were refused by HubSpot"
+    message += f" (lines in {rejects}; last error: {tally.cause})"
+    if args.journal_path is None:
+        # Without a journal nothing says which unconfirmed creates were applied.
+        message += "; with no journal, check the portal before importing them again"
+    error(message)
+    if args.resume_hint:
+        print(
+            "hubpages: the journal keeps what is done and what may have been applied; to "
+            f"resume once the server answers, run: {args.resume_hint}",
+            file=sys.stderr,
+        )
+    return EXIT_UNREACHABLE
