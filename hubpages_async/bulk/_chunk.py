@@ -341,7 +341,9 @@ class ChunkRunner(Generic[V, T]):
         status: int | None,
         error: object,
     ) -> None:
-        correlation_id = getattr(error, "correlation_id", None)  # an APIStatusError's
+        # The correlation id of the answer that refused them (an APIStatusError's); an
+        # outcome left unknown (no status) was refused by no answer, so has none.
+        correlation_id = getattr(error, "correlation_id", None) if status is not None else None
         out.failed.extend(
             Failed(i.index, i.key, category, message, status, error, correlation_id) for i in items
         )

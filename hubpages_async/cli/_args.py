@@ -344,7 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--update-existing",
         action="store_true",
-        help="lines that carry an id update that page instead of creating a copy",
+        help="lines that carry an id update the page with that id in this portal instead "
+        "of creating a copy; ids are matched as they are (a file from another portal "
+        "needs `hubpages migrate`, which remaps them), and the import is refused "
+        "(exit 2, nothing written) when none of them exists here",
     )
 
     migrate = sub.add_parser(

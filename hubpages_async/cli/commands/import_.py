@@ -28,7 +28,15 @@ from hubpages_async import errors
 
 from .._connect import Portal, open_portal, preflight, progress_for, stats_of
 from .._console import EXIT_FAILED, EXIT_UNREACHABLE, UsageError, error, note, resume_command
-from .._input import InputWatch, Kind, Record, iter_records, raw_lines, validate_file
+from .._input import (
+    InputWatch,
+    Kind,
+    Record,
+    ValidationSummary,
+    iter_records,
+    raw_lines,
+    validate_file,
+)
 from .._output import Reject, write_rejects
 from .._paths import check_distinct, check_output
 from .._progress import BulkCounter, Progress
@@ -134,6 +142,50 @@ def _attach_inputs(path: Path, rejects: list[Reject], watch: InputWatch) -> list
     return [by_line[r.line] for r in rejects]
 
 
+#: Ids per existence check: one list request each (``id__in``), a page of at most 100.
+_ID_CHECK_BATCH = 100
+
+
+async def _check_ids_exist(
+    portal: Portal, kind: Kind, path: Path, summary: ValidationSummary
+) -> None:
+    """Refuse ``--update-existing`` (exit 2, nothing written) when none of the file's ids
+    exists at the destination: ids are per portal, so such a file was exported from
+    another one, and updating by id would overwrite unrelated pages that happen to share
+    an id (or fail every line). Reads only, and stops at the first id found: one list
+    request when the ids are this portal's, one per 100 ids when none is."""
+    resource = portal.resource(kind)
+    ids: list[str] = []
+    checked = 0
+
+    async def any_exists() -> bool:
+        nonlocal checked
+        checked += len(ids)
+        # HubSpot ids are numeric: any other cannot exist there, so is not asked about.
+        numeric = [i for i in ids if i.isdigit()]
+        ids.clear()
+        if not numeric:
+            return False
+        found = await resource.list(id__in=numeric, limit=_ID_CHECK_BATCH, properties=["id"])
+        return bool(found.results)
+
+    for _number, record in iter_records(path, kind, InputWatch(summary.lines)):
+        if isinstance(record.id, str) and record.id:
+            ids.append(record.id)
+            if len(ids) == _ID_CHECK_BATCH and await any_exists():
+                return
+    if ids and await any_exists():
+        return
+    if checked == 0:
+        return  # the file changed meanwhile: the import's own pass reports that
+    raise UsageError(
+        f"--update-existing: none of the {checked} ids in {path} exists in {portal.label}; "
+        "nothing was changed. Ids are matched as they are, and ids are per portal: to copy "
+        "pages exported from another portal, use `hubpages migrate`, which creates them and "
+        "remaps their ids (or import without --update-existing to create every line anew)."
+    )
+
+
 def _default_beside(path: Path, suffix: str) -> Path:
     """``pages.jsonl`` + suffix, in the input's directory."""
     return path.with_name(path.name + suffix)
@@ -177,6 +229,8 @@ async def run(args: argparse.Namespace) -> int:
             args.journal_path = args.resume_hint = None
             args.interrupt_note = "the embedded emulator's pages are gone"
         await preflight(portal.resource(args.kind))
+        if args.update_existing and summary.with_id:
+            await _check_ids_exist(portal, args.kind, path, summary)
         progress = progress_for(args, portal.hs)
         # With --update-existing, lines carrying an id update; the rest are created.
         plan: list[tuple[str, bool | None, int]]
