@@ -19,7 +19,7 @@ import msgspec
 from . import errors
 from ._acyclic import TOO_DEEP, decode_acyclic
 from ._redact import redact, redact_struct
-from .models import UNSET, ErrorBody
+from .models import UNSET, BatchResponse, ErrorBody
 
 __all__ = [
     "ENCODER",
@@ -178,6 +178,10 @@ def decipher(
             # caller's pages, left exactly as they came (a page may well be named "e").
             scrubbed = [redact_struct(e, secret) for e in batch_errors]
             result = msgspec.structs.replace(result, errors=scrubbed)
+        if isinstance(result, BatchResponse):
+            # A 207's per-input errors carry no status or correlation id of their own:
+            # the answer's are the ones to quote.
+            result.note_answer(status, headers.get(CORRELATION_HEADER))
         return result
     raise error_from_response(status, headers, body, method=method, path=path, secret=secret)
 

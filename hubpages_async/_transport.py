@@ -29,7 +29,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from . import errors
 from ._sansio import lower_headers
 
-__all__ = ["RawResponse", "Transport", "client_timeout", "proxy_from_env"]
+__all__ = ["RawResponse", "Transport", "client_timeout", "origin_of", "proxy_from_env"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,12 @@ _RULES: tuple[_Rule, ...] = (
 
 
 def translate(
-    exc: BaseException, method: str, path: str, *, timeout: aiohttp.ClientTimeout | None = None
+    exc: BaseException,
+    method: str,
+    path: str,
+    *,
+    timeout: aiohttp.ClientTimeout | None = None,
+    url: str = "",
 ) -> errors.APIConnectionError:
     """Our error for an aiohttp (or timeout) failure; the caller chains ``exc``."""
     for rule in _RULES:
@@ -94,7 +99,16 @@ def translate(
         path=path,
         request_sent=rule.request_sent,
         retryable=rule.retryable,
+        origin=origin_of(url),
     )
+
+
+def origin_of(url: str) -> str:
+    """``https://user:pw@host:8443/x?q`` -> ``https://host:8443``: what names a server,
+    without credentials, path or query (an error message may show it)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
 
 
 def _hide_credentials(exc: BaseException) -> None:
@@ -227,7 +241,7 @@ class Transport:
                 return RawResponse(resp.status, lower_headers(resp.headers), body)
         except (aiohttp.ClientError, TimeoutError) as exc:
             _hide_credentials(exc)
-            raise translate(exc, method, path, timeout=timeouts or self.timeout) from exc
+            raise translate(exc, method, path, timeout=timeouts or self.timeout, url=url) from exc
 
     async def _read_capped(self, resp: aiohttp.ClientResponse, method: str, path: str) -> bytes:
         """The whole body, decompressed, or ``ResponseTooLargeError`` past the cap.

@@ -211,7 +211,9 @@ class APIConnectionError(APIError):
     """No HTTP answer: the connection failed, was reset, or the body was cut short.
 
     ``request_sent`` is False only when the request provably never reached the server
-    (e.g. connection refused), which is what makes retrying a create safe.
+    (e.g. connection refused), which is what makes retrying a create safe. ``origin``
+    names the server it was for (``https://api.hubapi.com``: scheme, host and port, never
+    credentials or a query), or is empty when unknown.
     The underlying aiohttp/OS exception is kept as ``__cause__``.
     """
 
@@ -223,10 +225,12 @@ class APIConnectionError(APIError):
         path: str = "",
         request_sent: bool = True,
         retryable: bool = True,
+        origin: str = "",
     ) -> None:
         super().__init__(message, method=method, path=path)
         self.request_sent = request_sent
         self.retryable = retryable
+        self.origin = origin
 
 
 class APITimeoutError(APIConnectionError):

@@ -89,6 +89,11 @@ class _Empty:
     """Nothing was sent: every input of the chunk was refused before sending."""
 
 
+#: Why a send left inputs to send again: a word ("CANCELED", "429"...) or the error that
+#: proved nothing, kept so an input given up on reports it (an unreachable server shows).
+_Reason = str | errors.HubPagesError
+
+
 @dataclass(slots=True)
 class ChunkRunner(Generic[V, T]):
     """Runs chunks of one operation against one resource (shared by the job's workers)."""
@@ -123,7 +128,7 @@ class ChunkRunner(Generic[V, T]):
                 if not self.id_of(i.value)
             )
         rounds = 0
-        last_reason = ""
+        last_reason: _Reason = ""
         while pending:
             if self.operation == "create" and any(item.reconcile for item in pending):
                 # Only what may have been applied is looked up: an input never sent
@@ -151,7 +156,7 @@ class ChunkRunner(Generic[V, T]):
 
     async def _attempt(
         self, items: list[Item[V]], out: ChunkOutcome[T]
-    ) -> tuple[list[Item[V]], str]:
+    ) -> tuple[list[Item[V]], _Reason]:
         """Send ``items`` once; return those to send again and why."""
         try:
             response = await self._submit(items, out)
@@ -160,7 +165,7 @@ class ChunkRunner(Generic[V, T]):
                 raise
             return await self._refused(items, exc, out)
         except _UNKNOWN as exc:
-            return self._unknown(items), type(exc).__name__
+            return self._unknown(items), exc
         except errors.ValidationError as exc:
             self._fail_all(items, out, "VALIDATION_ERROR", str(exc), None, exc)
             return [], ""
@@ -197,7 +202,7 @@ class ChunkRunner(Generic[V, T]):
             out.succeeded.extend(
                 Succeeded(i.index, i.key, text_attr(r, "id"), r) for i, r in mapped.matched
             )
-        out.failed.extend(self._failed(i, e) for i, e in mapped.errors)
+        out.failed.extend(self._failed(i, e, response) for i, e in mapped.errors)
         reason = "no result"
         if response.status == "CANCELED":
             out.canceled_batches += 1
@@ -206,7 +211,7 @@ class ChunkRunner(Generic[V, T]):
 
     async def _refused(
         self, items: list[Item[V]], exc: errors.APIStatusError, out: ChunkOutcome[T]
-    ) -> tuple[list[Item[V]], str]:
+    ) -> tuple[list[Item[V]], _Reason]:
         """The whole batch was answered with an error status."""
         if isinstance(exc, errors.RateLimitError):
             if exc.is_daily:
@@ -219,7 +224,7 @@ class ChunkRunner(Generic[V, T]):
             await self.poll.sleep(wait)
             return items, "429"
         if isinstance(exc, _UNKNOWN):
-            return self._unknown(items), type(exc).__name__
+            return self._unknown(items), exc
         if isinstance(exc, errors.BadRequestError) and len(items) > 1:
             return await self._bisect(items, out)
         default = "VALIDATION_ERROR" if isinstance(exc, errors.BadRequestError) else "ERROR"
@@ -245,16 +250,18 @@ class ChunkRunner(Generic[V, T]):
         return doubtful
 
     def _give_up(
-        self, pending: list[Item[V]], rounds: int, last_reason: str, out: ChunkOutcome[T]
+        self, pending: list[Item[V]], rounds: int, last_reason: _Reason, out: ChunkOutcome[T]
     ) -> None:
         """No definite answer after ``max_rounds`` sends."""
-        message = f"no result after {rounds} sends (last: {last_reason})"
+        error = last_reason if isinstance(last_reason, errors.HubPagesError) else None
+        label = type(error).__name__ if error is not None else last_reason
+        message = f"no result after {rounds} sends (last: {label})"
         if self.operation == "create":
             # The last send may have been applied and not yet be visible: never success.
             category = OUTCOME_UNKNOWN
         else:
             category = "CANCELED" if last_reason == "CANCELED" else "RETRIES_EXHAUSTED"
-        out.failed.extend(Failed(i.index, i.key, category, message) for i in pending)
+        out.failed.extend(Failed(i.index, i.key, category, message, None, error) for i in pending)
 
     async def _submit(
         self, items: list[Item[V]], out: ChunkOutcome[T]
@@ -277,7 +284,7 @@ class ChunkRunner(Generic[V, T]):
 
     async def _bisect(
         self, items: list[Item[V]], out: ChunkOutcome[T]
-    ) -> tuple[list[Item[V]], str]:
+    ) -> tuple[list[Item[V]], _Reason]:
         """A 400 for a whole batch: one bad input may sink the batch (or the batch is
         over the server's cap), so send each half on its own until the culprit stands
         alone. Costs O(bad inputs x log chunk size) requests, nothing when all is well."""
@@ -288,7 +295,7 @@ class ChunkRunner(Generic[V, T]):
             len(items),
         )
         again: list[Item[V]] = []
-        why = ""
+        why: _Reason = ""
         for part in (items[:half], items[half:]):
             rest, reason = await self._attempt(part, out)
             again.extend(rest)
@@ -311,10 +318,19 @@ class ChunkRunner(Generic[V, T]):
         return items
 
     @staticmethod
-    def _failed(item: Item[V], error: StandardError) -> Failed:
+    def _failed(item: Item[V], error: StandardError, answer: BatchResponse[T]) -> Failed:
+        """A per-input error of a 207: the answer's status and correlation id are its."""
         category = error.category if isinstance(error.category, str) else "ERROR"
         message = error.message if isinstance(error.message, str) else ""
-        return Failed(item.index, item.key, category, message, None, error)
+        return Failed(
+            item.index,
+            item.key,
+            category,
+            message,
+            answer.http_status,
+            error,
+            answer.correlation_id,
+        )
 
     @staticmethod
     def _fail_all(
@@ -325,7 +341,12 @@ class ChunkRunner(Generic[V, T]):
         status: int | None,
         error: object,
     ) -> None:
-        out.failed.extend(Failed(i.index, i.key, category, message, status, error) for i in items)
+        # The correlation id of the answer that refused them (an APIStatusError's); an
+        # outcome left unknown (no status) was refused by no answer, so has none.
+        correlation_id = getattr(error, "correlation_id", None) if status is not None else None
+        out.failed.extend(
+            Failed(i.index, i.key, category, message, status, error, correlation_id) for i in items
+        )
 
     async def _incomplete(
         self, items: list[Item[V]], incomplete: IncompleteBatch, out: ChunkOutcome[T]

@@ -55,6 +55,16 @@ class Failed:
     ...) or one of the bulk layer's own: ``INCOMPLETE_BATCH`` (the batch never reached a
     terminal status), ``CANCELED`` (a canceled batch left it out too many times),
     ``RETRIES_EXHAUSTED`` (its outcome stayed unknown after every resubmission).
+
+    ``status`` is the HTTP status of the answer that refused the input: 207 for a
+    per-input error of a multi-status batch answer (HubSpot gives such an error no
+    status of its own), the batch's own status (400, 409, 429...) when HubSpot refused
+    the whole batch, 409 for a URL a lookup found taken, None when no answer refused it
+    (refused before sending, or an outcome left unknown). ``correlation_id`` is that
+    answer's correlation id (the ``X-HubSpot-Correlation-Id`` header, or an error body's
+    ``correlationId``), the one to quote to HubSpot's support. ``error`` is what the
+    failure came from: the 207's ``StandardError``, or the exception (an
+    ``APIConnectionError`` when the server could not be reached).
     """
 
     index: int
@@ -63,6 +73,7 @@ class Failed:
     message: str
     status: int | None = None
     error: object | None = None
+    correlation_id: str | None = None
 
 
 Outcome = Succeeded[T] | Failed

@@ -1,8 +1,12 @@
 """``hubpages``: the command-line entry point (console script and ``python -m``).
 
 Maps outcomes to the exit-status contract: 0 all done, 1 some inputs failed, 2 usage
-or input error (nothing sent), 130 interrupted. Ctrl-C cancels the running job; the
-bulk layer's journal is committed per chunk, so the command prints how to resume.
+or input error (nothing sent), 3 the server could not be reached (a command stopped by
+a refused connection, a DNS failure or a timeout, or a bulk job whose inputs were left
+unsent or unconfirmed by one: the line names the server, and where a journal makes it
+safe, the command that resumes), 130 interrupted (143 SIGTERM), 141 stdout closed.
+Ctrl-C cancels the running job; the bulk layer's journal is committed per chunk, so the
+command prints how to resume.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ._console import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
+    EXIT_UNREACHABLE,
     EXIT_USAGE,
     UsageError,
     configure_logging,
@@ -64,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except Exception as exc:  # turned into one clear line instead of a traceback
-        return _report(exc)
+        return _report(exc, args)
 
 
 async def _dispatch(args: argparse.Namespace) -> int:
@@ -93,10 +98,13 @@ def _interrupted(args: argparse.Namespace, status: int) -> int:
     return status
 
 
-def _report(exc: Exception) -> int:
-    """One line for an error that ended the command; usage-like errors exit 2."""
+def _report(exc: Exception, args: argparse.Namespace) -> int:
+    """One line for an error that ended the command; usage-like errors exit 2, an
+    unreachable server 3."""
     from hubpages_async import errors
     from hubpages_async._filters import FilterError
+
+    from ._unreachable import connection_error, report_unreachable
 
     if isinstance(exc, (FilterError, errors.ValidationError)):
         error(str(exc))
@@ -110,6 +118,10 @@ def _report(exc: Exception) -> int:
     if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError):
         error(str(exc))
         return EXIT_USAGE
+    unreachable = connection_error(exc)
+    if unreachable is not None:
+        report_unreachable(unreachable, args.resume_hint)
+        return EXIT_UNREACHABLE
     if isinstance(exc, errors.HubPagesError):
         error(f"{type(exc).__name__}: {exc}")
         return EXIT_FAILED

@@ -274,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export, import and migrate HubSpot CMS pages, fast and resumably. "
         "Results go to stdout or files; progress and notes go to stderr.",
         epilog="Exit status: 0 all done, 1 some inputs failed (see the summary), "
-        "2 usage or input error, 130/143 interrupted by Ctrl-C/SIGTERM (rerun the same "
+        "2 usage or input error, 3 the server could not be reached (rerun once it answers), "
+        "130/143 interrupted by Ctrl-C/SIGTERM (rerun the same "
         "command to resume), 141 stdout closed by its reader.",
     )
     parser.add_argument("--version", action="version", version=f"hubpages {__version__}")
@@ -344,7 +345,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--update-existing",
         action="store_true",
-        help="lines that carry an id update that page instead of creating a copy",
+        help="lines that carry an id update the page with that id in this portal instead "
+        "of creating a copy; ids are matched as they are (a file from another portal "
+        "needs `hubpages migrate`, which remaps them), and the import is refused "
+        "(exit 2, nothing written) when none of them exists here",
     )
 
     migrate = sub.add_parser(

@@ -18,6 +18,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_TERMINATED",
+    "EXIT_UNREACHABLE",
     "EXIT_USAGE",
     "UsageError",
     "configure_logging",
@@ -35,6 +36,10 @@ EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
 #: Usage or input error: nothing was sent.
 EXIT_USAGE: Final = 2
+#: The server could not be reached (refused, DNS, timeout, no answer): nothing to fix in
+#: the inputs or the command line, run it again once the server answers. The next free
+#: code after the usage error, well clear of 126-127 (the shell's) and 128+N (signals).
+EXIT_UNREACHABLE: Final = 3
 #: Interrupted by Ctrl-C (128 + SIGINT, the shell convention).
 EXIT_INTERRUPTED: Final = 130
 #: Stopped by SIGTERM (128 + SIGTERM), handled like Ctrl-C.

@@ -145,4 +145,4 @@ async def copy_archived(
         journal=Journal(run.journal_path, job=f"migrate-{kind}-archive@{run.route}"),
     )
     for failure in report.failures:
-        run.fail(step, failure.key, failure.category, failure.message)
+        run.fail(step, failure.key, failure.category, failure.message, failure.error)

@@ -35,6 +35,7 @@ from ._connect import Portal
 from ._migrate_content import copy_archived, copy_drafts, live_digest
 from ._migrate_sync import CopyLog, CopyRow, settle_gone, update_changed, updated_of
 from ._progress import BulkCounter, Progress
+from ._unreachable import connection_error
 
 __all__ = [
     "MigrationRun",
@@ -99,13 +100,24 @@ class MigrationRun:
     redirects: list[tuple[str, str, int]] = field(default_factory=list)
     steps: dict[str, StepCounts] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
+    #: The first connection failure behind a failure: the server stopped answering, and
+    #: the command exits 3 (rerun to resume) rather than 1.
+    unreachable: errors.APIConnectionError | None = None
 
     def step(self, name: str) -> StepCounts:
         """The counts of step ``name`` (created on first use)."""
         return self.steps.setdefault(name, StepCounts())
 
-    def fail(self, step: str, source_id: str | None, category: str, message: str) -> None:
-        """Record one item that could not be migrated."""
+    def fail(
+        self,
+        step: str,
+        source_id: str | None,
+        category: str,
+        message: str,
+        error: object = None,
+    ) -> None:
+        """Record one item that could not be migrated (``error``: what it came from)."""
+        self.unreachable = self.unreachable or connection_error(error)
         self.step(step).failed += 1
         self.failures.append(
             {"step": step, "sourceId": source_id, "category": category, "message": message}
@@ -166,7 +178,7 @@ async def create_step(
     counts.done += report.succeeded - report.skipped
     counts.skipped += report.skipped
     for failure in report.failures:
-        run.fail(step, _source_id(failure.key), failure.category, failure.message)
+        run.fail(step, _source_id(failure.key), failure.category, failure.message, failure.error)
 
 
 def _depth(folder: ContentFolder, by_id: Mapping[str, ContentFolder]) -> int:
@@ -350,7 +362,7 @@ async def single_steps(
         except (SkipError, errors.HubPagesError) as exc:  # reported, not fatal
             category = getattr(exc, "category", None) or type(exc).__name__
             await journal.record([], [(key, index, str(category), str(exc))])
-            run.fail(step, _source_id(key), str(category), str(exc))
+            run.fail(step, _source_id(key), str(category), str(exc), exc)
             run.progress.advance(0, 1)
             return
         await journal.record([(key, index, result_id)], [])

@@ -167,7 +167,9 @@ async def update_changed(
     for failure in report.failures:
         source_key = failure.key.rsplit("@", 1)[0]
         failed.add(source_key)
-        run.fail(step, source_key.split(":", 1)[1], failure.category, failure.message)
+        run.fail(
+            step, source_key.split(":", 1)[1], failure.category, failure.message, failure.error
+        )
     return {f"{kind}:{page.id}" for page in changed} - failed
 
 
@@ -199,6 +201,6 @@ async def settle_gone(
     )
     refused = {f.key for f in report.failures}
     for failure in report.failures:
-        run.fail(f"{kind}-delete", failure.key, failure.category, failure.message)
+        run.fail(f"{kind}-delete", failure.key, failure.category, failure.message, failure.error)
     await log.gone(k for k in gone if known[k].dest_id not in refused)
     run.step(f"{kind}-deleted").done += len(gone) - len(refused)

@@ -67,6 +67,8 @@ class RequestRecord:
     operation: str
     status: int = 0
     fault: str | None = None
+    #: The ``X-HubSpot-Correlation-Id`` header of the answer (answers that carry one).
+    correlation_id: str | None = None
 
 
 class EmulatorApp:
@@ -211,7 +213,8 @@ class EmulatorApp:
                 return await self._stream(
                     request, status, payload, headers, truncate=fault == "truncate"
                 )
-            headers["X-HubSpot-Correlation-Id"] = str(uuid.uuid4())
+            record.correlation_id = str(uuid.uuid4())
+            headers["X-HubSpot-Correlation-Id"] = record.correlation_id
             if payload is None:
                 return web.Response(status=status, headers=headers)
             headers["Content-Type"] = "application/json;charset=utf-8"
@@ -271,6 +274,8 @@ class EmulatorApp:
             record.status = err.status
             return _error_response(err, headers)
         record.status = status
+        record.correlation_id = str(uuid.uuid4())  # every HubSpot answer carries one
+        headers["X-HubSpot-Correlation-Id"] = record.correlation_id
         headers["Content-Type"] = "application/json;charset=utf-8"
         return web.Response(status=status, body=payload, headers=headers)
 

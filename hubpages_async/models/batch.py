@@ -30,12 +30,20 @@ class BatchInput(Model, Generic[T]):
     inputs: list[T]
 
 
-class BatchResponse(Model, Generic[T]):
+class BatchResponse(Model, Generic[T], dict=True):
     """The batch envelope, with or without errors (HTTP 200/201, or 207 with errors).
 
     ``status`` is usually ``COMPLETE``; a ``PENDING``/``PROCESSING`` envelope carries
     the URL to poll in ``links["status"]`` (or ``links["self"]``).
+
+    :attr:`http_status` and :attr:`correlation_id` describe the HTTP answer the envelope
+    was read from: a 207 is the one whose ``errors`` name refused inputs, and the
+    correlation id (HubSpot's ``X-HubSpot-Correlation-Id`` header) is what HubSpot's
+    support asks for about them. Both are None for an envelope built by hand.
     """
+
+    # dict=True: the answer's status and correlation id ride along as plain attributes,
+    # never as wire fields, so an envelope encoded again is still exactly HubSpot's.
 
     status: str | UnsetType | None = UNSET
     results: list[T] = msgspec.field(default_factory=list)
@@ -45,6 +53,23 @@ class BatchResponse(Model, Generic[T]):
     started_at: datetime | UnsetType | None = UNSET
     completed_at: datetime | UnsetType | None = UNSET
     links: dict[str, str] | UnsetType | None = UNSET
+
+    @property
+    def http_status(self) -> int | None:
+        """The HTTP status of the answer (201, 200 or 207), or None if not read from one."""
+        status = self.__dict__.get("_http_status")
+        return status if isinstance(status, int) else None
+
+    @property
+    def correlation_id(self) -> str | None:
+        """The answer's ``X-HubSpot-Correlation-Id``, or None when it had none."""
+        value = self.__dict__.get("_correlation_id")
+        return value if isinstance(value, str) and value else None
+
+    def note_answer(self, status: int, correlation_id: str | None) -> None:
+        """Record the HTTP answer this envelope was decoded from (the client does this)."""
+        self.__dict__["_http_status"] = status
+        self.__dict__["_correlation_id"] = correlation_id
 
     @property
     def is_terminal(self) -> bool:

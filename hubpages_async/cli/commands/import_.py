@@ -24,12 +24,23 @@ from typing import Any
 
 import msgspec
 
+from hubpages_async import errors
+
 from .._connect import Portal, open_portal, preflight, progress_for, stats_of
-from .._console import UsageError, error, note, resume_command
-from .._input import InputWatch, Kind, Record, iter_records, raw_lines, validate_file
+from .._console import EXIT_FAILED, EXIT_UNREACHABLE, UsageError, error, note, resume_command
+from .._input import (
+    InputWatch,
+    Kind,
+    Record,
+    ValidationSummary,
+    iter_records,
+    raw_lines,
+    validate_file,
+)
 from .._output import Reject, write_rejects
 from .._paths import check_distinct, check_output
 from .._progress import BulkCounter, Progress
+from .._unreachable import connection_error, server_of
 
 __all__ = ["run"]
 
@@ -42,6 +53,10 @@ class _Tally:
     updated: int = 0
     skipped: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    #: Inputs left unsent or unconfirmed because the server could not be reached, and
+    #: the first such connection failure.
+    unreachable: int = 0
+    cause: errors.APIConnectionError | None = None
 
 
 def _select(
@@ -99,13 +114,17 @@ async def _job(
         tally.updated += done
     tally.skipped += report.skipped
     for failure in report.failures:
+        cause = connection_error(failure.error)
+        if cause is not None:
+            tally.unreachable += 1
+            tally.cause = tally.cause or cause
         tally.rejects.append(
             Reject(
                 line=lines[failure.index],
                 category=failure.category,
                 message=failure.message,
                 status=failure.status,
-                correlation_id=getattr(failure.error, "correlation_id", None),
+                correlation_id=failure.correlation_id,
             )
         )
 
@@ -121,6 +140,50 @@ def _attach_inputs(path: Path, rejects: list[Reject], watch: InputWatch) -> list
                 r.line, r.category, r.message, msgspec.json.decode(raw), r.status, r.correlation_id
             )
     return [by_line[r.line] for r in rejects]
+
+
+#: Ids per existence check: one list request each (``id__in``), a page of at most 100.
+_ID_CHECK_BATCH = 100
+
+
+async def _check_ids_exist(
+    portal: Portal, kind: Kind, path: Path, summary: ValidationSummary
+) -> None:
+    """Refuse ``--update-existing`` (exit 2, nothing written) when none of the file's ids
+    exists at the destination: ids are per portal, so such a file was exported from
+    another one, and updating by id would overwrite unrelated pages that happen to share
+    an id (or fail every line). Reads only, and stops at the first id found: one list
+    request when the ids are this portal's, one per 100 ids when none is."""
+    resource = portal.resource(kind)
+    ids: list[str] = []
+    checked = 0
+
+    async def any_exists() -> bool:
+        nonlocal checked
+        checked += len(ids)
+        # HubSpot ids are numeric: any other cannot exist there, so is not asked about.
+        numeric = [i for i in ids if i.isdigit()]
+        ids.clear()
+        if not numeric:
+            return False
+        found = await resource.list(id__in=numeric, limit=_ID_CHECK_BATCH, properties=["id"])
+        return bool(found.results)
+
+    for _number, record in iter_records(path, kind, InputWatch(summary.lines)):
+        if isinstance(record.id, str) and record.id:
+            ids.append(record.id)
+            if len(ids) == _ID_CHECK_BATCH and await any_exists():
+                return
+    if ids and await any_exists():
+        return
+    if checked == 0:
+        return  # the file changed meanwhile: the import's own pass reports that
+    raise UsageError(
+        f"--update-existing: none of the {checked} ids in {path} exists in {portal.label}; "
+        "nothing was changed. Ids are matched as they are, and ids are per portal: to copy "
+        "pages exported from another portal, use `hubpages migrate`, which creates them and "
+        "remaps their ids (or import without --update-existing to create every line anew)."
+    )
 
 
 def _default_beside(path: Path, suffix: str) -> Path:
@@ -166,6 +229,8 @@ async def run(args: argparse.Namespace) -> int:
             args.journal_path = args.resume_hint = None
             args.interrupt_note = "the embedded emulator's pages are gone"
         await preflight(portal.resource(args.kind))
+        if args.update_existing and summary.with_id:
+            await _check_ids_exist(portal, args.kind, path, summary)
         progress = progress_for(args, portal.hs)
         # With --update-existing, lines carrying an id update; the rest are created.
         plan: list[tuple[str, bool | None, int]]
@@ -231,10 +296,37 @@ async def run(args: argparse.Namespace) -> int:
             else f"{path}: {watch.problem}; the import stopped there, before sending that "
             "line. Check the file and run the command again."
         )
+    if tally.cause is not None:
+        return _unreachable(args, tally, summary.records, rejects_path)
     if failed:
         error(
             f"{failed} of {summary.records} inputs failed; their line numbers and HubSpot's "
             f"reasons are in {rejects_path}"
         )
-        return 1
+        return EXIT_FAILED
     return 0
+
+
+def _unreachable(args: argparse.Namespace, tally: _Tally, records: int, rejects: Path) -> int:
+    """The server stopped answering during the job: not a verdict on the inputs, so exit
+    3 and say how to resume rather than "some inputs failed"."""
+    assert tally.cause is not None
+    message = (
+        f"could not reach {server_of(tally.cause)}: {tally.unreachable} of {records} "
+        "inputs were not sent or not confirmed"
+    )
+    refused = len(tally.rejects) - tally.unreachable
+    if refused:
+        message += f", and {refused} were refused by HubSpot"
+    message += f" (lines in {rejects}; last error: {tally.cause})"
+    if args.journal_path is None:
+        # Without a journal nothing says which unconfirmed creates were applied.
+        message += "; with no journal, check the portal before importing them again"
+    error(message)
+    if args.resume_hint:
+        print(
+            "hubpages: the journal keeps what is done and what may have been applied; to "
+            f"resume once the server answers, run: {args.resume_hint}",
+            file=sys.stderr,
+        )
+    return EXIT_UNREACHABLE

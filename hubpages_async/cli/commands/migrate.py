@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from typing import Any
 
 from .._connect import Portal, open_portal, preflight, progress_for, rate_limit_of, token_from_env
-from .._console import UsageError, error, note, resume_command
+from .._console import EXIT_UNREACHABLE, UsageError, error, note, resume_command
 from .._migrate_steps import (
     MigrationRun,
     copy_folders,
@@ -24,6 +25,7 @@ from .._migrate_steps import (
 )
 from .._output import atomic_writer
 from .._paths import check_output
+from .._unreachable import server_of
 from .._verify import id_map
 from .verify import check
 
@@ -205,6 +207,16 @@ async def _migrate(
     if checked is not None:
         summary["verify"] = checked
     print(json.dumps(summary))
+    if state.unreachable is not None:
+        # Not a verdict on the items: the server stopped answering. The journal holds
+        # what is done and what may have been applied, so a rerun resumes.
+        error(
+            f"could not reach {server_of(state.unreachable)}: {len(state.failures)} items "
+            f"were not migrated (see {failures_path}; last error: {state.unreachable})"
+        )
+        if args.resume_hint:
+            print(f"hubpages: to resume once it answers, run: {args.resume_hint}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     if state.failures:
         for row in state.failures[:10]:
             error(f"{row['step']} {row['sourceId']}: {row['category']}: {row['message']}")
