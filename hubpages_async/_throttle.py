@@ -212,7 +212,7 @@ class SlidingWindowLimiter:
         self._sleep = sleep
         self._sent: deque[float] = deque(maxlen=self._limit)
         #: Sends that have left the window, newest last: an answer that took a while
-        #: was counted by the server when those were still in its window (see _ours).
+        #: was counted by the server when those were still in its window (_ours_counted).
         self._gone: deque[float] = deque(maxlen=self._limit)
         self._paused_until = 0.0
         self._lock: anyio.Lock | None = None
