@@ -32,7 +32,7 @@ from typing import Any, Final, TypeVar
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ..errors import ValidationError
+from ..errors import APIConnectionError, ValidationError
 from ._chunk import OUTCOME_UNKNOWN, ChunkRunner, Operation, is_refused_token
 from ._chunks import Inputs, iter_chunks
 from ._claims import Claims
@@ -64,6 +64,13 @@ MAX_CHUNK_SIZE: Final = 100
 
 #: The category of an input refused because its key repeats an earlier input's.
 DUPLICATE_KEY: Final = "DUPLICATE_KEY"
+
+#: The category of an input never sent because the server stopped accepting connections
+#: earlier in the job (``error`` is that refused connection); a rerun sends it.
+NOT_SENT: Final = "NOT_SENT"
+
+#: How deep a failure's cause chain is searched for a refused connection.
+_CAUSE_DEPTH: Final = 8
 
 # Reconcile lookups only trust objects created after the job started, minus this margin
 # for clock skew between us and the server.
@@ -106,6 +113,7 @@ async def run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: JobOptions
     rate_waits = _RateWaits()
     runner.on_rate_wait = rate_waits.add
     naming = _Naming(operation, runner, opts.key, journal)
+    gone = _ServerGone()
 
     # Bounded buffers are what keep memory flat: the producer waits while the workers
     # are busy, the workers wait while the collector writes the journal.
@@ -124,7 +132,7 @@ async def run_job(runner: ChunkRunner[V, T], inputs: Inputs[V], opts: JobOptions
             async with anyio.create_task_group() as tg:
                 tg.start_soon(_produce, inputs, chunk_size, naming, send_work, send_out.clone())
                 for _ in range(concurrency):
-                    tg.start_soon(_work, runner, recv_work.clone(), send_out.clone())
+                    tg.start_soon(_work, runner, gone, recv_work.clone(), send_out.clone())
                 recv_work.close()
                 send_out.close()
                 async with recv_out:
@@ -255,14 +263,65 @@ async def _skip_done(
     return todo
 
 
+class _ServerGone:
+    """Set by the first chunk that met a refused connection after the client's retries:
+    the server is not accepting any, so later chunks are reported instead of sent (each
+    would otherwise spend its retries, lookups and rounds on it: minutes on a big file)."""
+
+    cause: APIConnectionError | None = None
+
+    def notice(self, outcome: ChunkOutcome[Any]) -> None:
+        if self.cause is None:
+            self.cause = next(filter(None, map(_refused_connection, outcome.failed)), None)
+
+    def unsent(self, items: list[Item[V]]) -> ChunkOutcome[T]:
+        """The chunk's inputs, not sent. One left ``pending`` by an earlier run may have
+        been applied then: it stays an unknown outcome (and pending), so the rerun
+        looks it up before sending it again."""
+        cause = self.cause
+        message = f"not sent: the server could not be reached ({cause})"
+        return ChunkOutcome(
+            failed=[
+                Failed(
+                    item.index,
+                    item.key,
+                    OUTCOME_UNKNOWN if item.reconcile else NOT_SENT,
+                    message,
+                    None,
+                    cause,
+                )
+                for item in items
+            ],
+            submitted=False,
+        )
+
+
+def _refused_connection(failure: Failed) -> APIConnectionError | None:
+    """The connection failure behind ``failure`` that proves nothing reached the server."""
+    error: object = failure.error
+    for _ in range(_CAUSE_DEPTH):
+        if isinstance(error, APIConnectionError):
+            return error if not error.request_sent else None
+        error = getattr(error, "cause", None) or getattr(error, "__cause__", None)
+        if error is None:
+            break
+    return None
+
+
 async def _work(
     runner: ChunkRunner[V, T],
+    gone: _ServerGone,
     recv_work: MemoryObjectReceiveStream[list[Item[V]]],
     send_out: MemoryObjectSendStream[ChunkOutcome[T]],
 ) -> None:
     async with recv_work, send_out:
         async for items in recv_work:
-            await send_out.send(await runner.run(items))
+            if gone.cause is not None:
+                await send_out.send(gone.unsent(items))
+                continue
+            outcome = await runner.run(items)
+            gone.notice(outcome)
+            await send_out.send(outcome)
 
 
 async def _journal_outcome(

@@ -54,7 +54,9 @@ class Failed:
     ``category`` is HubSpot's (``VALIDATION_ERROR``, ``CONFLICT``, ``OBJECT_NOT_FOUND``,
     ...) or one of the bulk layer's own: ``INCOMPLETE_BATCH`` (the batch never reached a
     terminal status), ``CANCELED`` (a canceled batch left it out too many times),
-    ``RETRIES_EXHAUSTED`` (its outcome stayed unknown after every resubmission).
+    ``RETRIES_EXHAUSTED`` (its outcome stayed unknown after every resubmission),
+    ``NOT_SENT`` (the server stopped accepting connections earlier in the job, so it
+    was never sent; ``error`` is that refused connection).
 
     ``status`` is the HTTP status of the answer that refused the input: 207 for a
     per-input error of a multi-status batch answer (HubSpot gives such an error no
