@@ -314,7 +314,7 @@ class SlidingWindowLimiter:
             if self._first_answer is not None:
                 self._first_answer.set()
 
-    def _seed_from(self, info: RateLimitInfo) -> None:
+    def _seed_from(self, info: RateLimitInfo, explained: int) -> None:
         """When the server counted more sends than this limiter can account for, enter
         the difference as sends made now (another process spent part of the budget, or
         the server counted some of our sends late).
@@ -326,13 +326,12 @@ class SlidingWindowLimiter:
         the server's window holds what ours does not. (Compared with the log as it is
         when the answer arrives, every answer that crossed a window's edge looked like
         foreign sends, since sends the server counted had left our window by then; the
-        phantoms entered for them idled the client for a whole window.)
+        phantoms entered for them idled the client for a whole window.) ``explained`` is
+        that most, and ``info`` carries the server's ``max`` and ``remaining``.
         """
-        if info.max is None or info.remaining is None or info.rate_limited:
-            return
+        assert info.remaining is not None
         now = self._clock()
         server_window = info.interval or self.rate.per_seconds
-        explained = self._ours_counted(server_window)
         unseen = (self._limit - explained) - info.remaining
         if unseen > 0:
             log.info("the server has room for %d fewer sends than this limiter: waiting", unseen)
@@ -349,23 +348,31 @@ class SlidingWindowLimiter:
         if deadline > self._paused_until:
             self._paused_until = deadline
 
-    def _log_covers_server_window(self, info: RateLimitInfo) -> bool:
-        """True when every send the server counted (as of the request's send time, as
-        in :meth:`_seed_from`) is one of ours, and the log stops at the server's limit:
+    def _log_covers_server_window(self, info: RateLimitInfo, explained: int) -> bool:
+        """True when every send the server counted (``explained`` of ours, as in
+        :meth:`_seed_from`) is one of ours, and the log stops at the server's limit:
         the log then waits for exactly the expiry the server does, and a blanket pause
         of a whole interval would only idle the client."""
         if info.max is None or info.retry_after is not None or self._limit > info.max:
             return False
-        return self._ours_counted(info.interval or self.rate.per_seconds) >= info.max
+        return explained >= info.max
 
     def feedback(self, info: RateLimitInfo) -> None:
         """Pause on a rolling-window 429 or when the server's window has nothing left
         (unless this limiter's own log already accounts for that whole window); enter
         sends the server counts and the log does not."""
+        # What the server counted is compared with our log once per answer, and only
+        # when the answer says how full the server's window is.
+        explained: int | None = None
+        if info.max is not None and info.remaining is not None and not info.rate_limited:
+            explained = self._ours_counted(info.interval or self.rate.per_seconds)
         covered = (
-            not info.rate_limited and info.remaining == 0 and self._log_covers_server_window(info)
+            explained is not None
+            and info.remaining == 0
+            and self._log_covers_server_window(info, explained)
         )
-        self._seed_from(info)
+        if explained is not None:
+            self._seed_from(info, explained)
         self._answered()
         if covered:
             return

@@ -237,6 +237,22 @@ class APITimeoutError(APIConnectionError):
     """The request timed out (connecting, or waiting for the answer)."""
 
 
+#: A cause chain is short (OutcomeUnknownError -> APIConnectionError): stop well after.
+_CAUSE_DEPTH = 8
+
+
+def connection_error_behind(failure: object) -> APIConnectionError | None:
+    """The connection failure that ``failure`` (an exception, or the ``error`` of a bulk
+    ``Failed``) comes down to through its ``cause``/``__cause__`` chain, or None."""
+    for _ in range(_CAUSE_DEPTH):
+        if isinstance(failure, APIConnectionError):
+            return failure
+        failure = getattr(failure, "cause", None) or getattr(failure, "__cause__", None)
+        if failure is None:
+            return None
+    return None
+
+
 class OutcomeUnknownError(APIError):
     """A non-idempotent request (create, batch create, clone, A/B or language variation)
     failed in a way that leaves open whether HubSpot applied it, so it was not retried.

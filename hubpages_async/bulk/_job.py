@@ -32,7 +32,7 @@ from typing import Any, Final, TypeVar
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ..errors import APIConnectionError, ValidationError
+from ..errors import APIConnectionError, ValidationError, connection_error_behind
 from ._chunk import OUTCOME_UNKNOWN, ChunkRunner, Operation, is_refused_token
 from ._chunks import Inputs, iter_chunks
 from ._claims import Claims
@@ -68,9 +68,6 @@ DUPLICATE_KEY: Final = "DUPLICATE_KEY"
 #: The category of an input never sent because the server stopped accepting connections
 #: earlier in the job (``error`` is that refused connection); a rerun sends it.
 NOT_SENT: Final = "NOT_SENT"
-
-#: How deep a failure's cause chain is searched for a refused connection.
-_CAUSE_DEPTH: Final = 8
 
 # Reconcile lookups only trust objects created after the job started, minus this margin
 # for clock skew between us and the server.
@@ -298,14 +295,8 @@ class _ServerGone:
 
 def _refused_connection(failure: Failed) -> APIConnectionError | None:
     """The connection failure behind ``failure`` that proves nothing reached the server."""
-    error: object = failure.error
-    for _ in range(_CAUSE_DEPTH):
-        if isinstance(error, APIConnectionError):
-            return error if not error.request_sent else None
-        error = getattr(error, "cause", None) or getattr(error, "__cause__", None)
-        if error is None:
-            break
-    return None
+    error = connection_error_behind(failure.error)
+    return error if error is not None and not error.request_sent else None
 
 
 async def _work(

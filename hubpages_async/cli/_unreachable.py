@@ -13,25 +13,11 @@ from __future__ import annotations
 import sys
 
 from hubpages_async import errors
+from hubpages_async.errors import connection_error_behind as connection_error
 
 from ._console import error
 
 __all__ = ["connection_error", "report_unreachable"]
-
-#: A cause chain is short (OutcomeUnknownError -> APIConnectionError): stop well after.
-_MAX_DEPTH = 8
-
-
-def connection_error(failure: object) -> errors.APIConnectionError | None:
-    """The connection failure that ``failure`` (an exception, or the ``error`` of a bulk
-    ``Failed``) comes down to, or None when it is something else."""
-    for _ in range(_MAX_DEPTH):
-        if isinstance(failure, errors.APIConnectionError):
-            return failure
-        failure = getattr(failure, "cause", None) or getattr(failure, "__cause__", None)
-        if failure is None:
-            return None
-    return None
 
 
 def server_of(exc: errors.APIConnectionError) -> str:
