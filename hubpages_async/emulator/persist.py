@@ -35,7 +35,9 @@ class SqlitePersistence:
 
     def __init__(self, path: str, store: Store) -> None:
         self.store = store
-        self._db = sqlite3.connect(path)
+        # Loaded and closed on the event loop's thread, written back on the store thread
+        # (app.py), never both at once.
+        self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.executescript(_SCHEMA)
         self._dirty: dict[tuple[int, str, int], PageRecord | FolderRecord] = {}
         self._enc = msgspec.json.Encoder()

@@ -169,6 +169,7 @@ class Emulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self.app.close()
         persist = self._persist
         if persist is not None:
             from .persist import SqlitePersistence
