@@ -35,7 +35,7 @@ from hubpages_async.emulator.seed import realistic_page
 
 from .emulator_throughput import _cpu_seconds
 
-__all__ = ["main"]
+__all__ = ["main", "start_in"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 _LISTENING = re.compile(r"listening on (http://\S+)")
@@ -49,21 +49,15 @@ def _export(ref: str, into: Path) -> None:
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
 
 
-def _start(tree: Path) -> tuple[subprocess.Popen[str], str]:
+def start_in(
+    tree: Path, module_args: Sequence[str], *, pythonpath: str
+) -> tuple[subprocess.Popen[str], str]:
+    """Run ``python -m MODULE ARGS...`` from ``tree`` (so ``tree``'s package is the one
+    imported) and wait for its "listening on URL" line; return the process and the URL."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hubpages_async.emulator",
-            "--port",
-            "0",
-            "--rate-limit",
-            "none",
-            "--daily-limit",
-            "none",
-        ],
+        [sys.executable, "-m", *module_args],
         cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree), "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONPATH": pythonpath, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -78,7 +72,12 @@ def _start(tree: Path) -> tuple[subprocess.Popen[str], str]:
         if not line and proc.poll() is not None:
             break
     proc.kill()
-    raise RuntimeError(f"the emulator in {tree} did not start")
+    raise RuntimeError(f"{module_args[0]} in {tree} did not start")
+
+
+def _start(tree: Path) -> tuple[subprocess.Popen[str], str]:
+    args = ["hubpages_async.emulator", "--port", "0", "--rate-limit", "none"]
+    return start_in(tree, [*args, "--daily-limit", "none"], pythonpath=str(tree))
 
 
 def _bodies(rounds: int, batches: int, tag: str) -> list[list[bytes]]:

@@ -21,7 +21,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -36,14 +35,14 @@ from hubpages_async import HubPages, RateLimit
 from hubpages_async.models import Page
 
 from ._inputs import page_pool
-from .emulator_create_cpu import _LISTENING, _ROOT, _START_TIMEOUT_S, _export
+from .emulator_create_cpu import _ROOT, _export, start_in
+from .scenarios import CEILING_PAGES_PER_S
 
 __all__ = ["main"]
 
 _RATE = "190/10s"
 _LATENCY_S = 0.5
 _CONCURRENCY = 32
-_CEILING_PAGES_PER_S = 190 / 10 * 100
 
 
 @dataclass
@@ -54,26 +53,9 @@ class _Tally:
 
 
 def _start(tree: Path, out: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks._traced_emulator", str(out), repr(_LATENCY_S), _RATE],
-        # `python -m` puts the working directory first on sys.path: the tree's package
-        # is the one imported, the probe comes from this checkout's benchmarks.
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{_ROOT}", "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + _START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if match := _LISTENING.search(line):
-            return proc, match.group(1)
-        if not line and proc.poll() is not None:
-            break
-    proc.kill()
-    raise RuntimeError(f"the traced emulator of {tree} did not start")
+    # The tree's own package is imported; the probe comes from this checkout's benchmarks.
+    probe = ["benchmarks._traced_emulator", str(out), repr(_LATENCY_S), _RATE]
+    return start_in(tree, probe, pythonpath=f"{tree}{os.pathsep}{_ROOT}")
 
 
 async def _mark_sent(
@@ -111,7 +93,7 @@ async def _create(url: str, pages: int, tally: _Tally) -> None:
         if report.succeeded != pages:
             raise RuntimeError(f"{report.succeeded} of {pages} pages created")
         tally.n429 += hs.stats.rate_limited_429
-    tally.shares.append(pages / elapsed / _CEILING_PAGES_PER_S)
+    tally.shares.append(pages / elapsed / CEILING_PAGES_PER_S)
 
 
 def _run(trees: dict[str, Path], rounds: int, pages: int, tmp: Path) -> dict[str, _Tally]:
