@@ -218,10 +218,7 @@ class ChunkRunner(Generic[V, T]):
                 self._fail_all(items, out, exc.category or "RATE_LIMITS", exc.message, 429, exc)
                 return [], "DAILY"
             # The client already waited and retried; back off once more at this level.
-            wait = exc.retry_after if exc.retry_after is not None else 1.0
-            if self.on_rate_wait is not None:
-                self.on_rate_wait(wait)
-            await self.poll.sleep(wait)
+            await self._rate_wait(exc)
             return items, "429"
         if isinstance(exc, _UNKNOWN):
             return self._unknown(items), exc
@@ -431,16 +428,33 @@ class ChunkRunner(Generic[V, T]):
         kwargs: dict[str, Any] = dict(filters, limit=100)
         if self.created_after is not None:
             kwargs["created_after"] = self.created_after
-        for attempt in range(1, _LOOKUP_ATTEMPTS + 1):
+        failures = rate_limited = 0
+        while True:
             try:
                 return [obj async for obj in self.lookup(**kwargs)]
             except _UNKNOWN:
-                if attempt == _LOOKUP_ATTEMPTS:
+                failures += 1
+                if failures == _LOOKUP_ATTEMPTS:
                     raise
                 await self.poll.sleep(
-                    min(self.poll.initial_delay * 2**attempt, self.poll.max_delay)
+                    min(self.poll.initial_delay * 2**failures, self.poll.max_delay)
                 )
-        raise AssertionError("unreachable")
+            except errors.RateLimitError as exc:
+                # A rolling-window 429 that outlasted the client's retries says "not
+                # now", never "unknown": wait as a batch send would, as many times as a
+                # chunk may be sent. Only the daily limit (or a 429 storm past that)
+                # leaves the inputs unsettled.
+                rate_limited += 1
+                if exc.is_daily or rate_limited > self.max_rounds:
+                    raise
+                await self._rate_wait(exc)
+
+    async def _rate_wait(self, exc: errors.RateLimitError) -> None:
+        """Back off once more after a 429 that reached the bulk layer."""
+        wait = exc.retry_after if exc.retry_after is not None else 1.0
+        if self.on_rate_wait is not None:
+            self.on_rate_wait(wait)
+        await self.poll.sleep(wait)
 
 
 def _slug_form(slug: str) -> str:

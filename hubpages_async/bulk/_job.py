@@ -32,7 +32,12 @@ from typing import Any, Final, TypeVar
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ..errors import APIConnectionError, ValidationError, connection_error_behind
+from ..errors import (
+    APIConnectionError,
+    LimiterUnavailableError,
+    ValidationError,
+    connection_error_behind,
+)
 from ._chunk import OUTCOME_UNKNOWN, ChunkRunner, Operation, is_refused_token
 from ._chunks import Inputs, iter_chunks
 from ._claims import Claims
@@ -396,16 +401,22 @@ class _RateWaits:
 @contextmanager
 def _unwrap(report: BatchReport[Any]) -> Iterator[None]:
     """Raise a lone failure (say, the caller's input iterator raising) as itself rather
-    than wrapped in the task group's ExceptionGroup; so too a refused token, however many
-    workers saw it, with a note of how far the job got."""
+    than wrapped in the task group's ExceptionGroup; so too an error that stops the job
+    (a refused token, a lost shared limiter), however many workers met it at once, with
+    a note of how far the job got."""
     try:
         yield
     except BaseExceptionGroup as group:
         first = group.exceptions[0]
-        if len(group.exceptions) == 1 or all(is_refused_token(e) for e in group.exceptions):
-            if is_refused_token(first):
+        if len(group.exceptions) == 1 or all(_stops_job(e) for e in group.exceptions):
+            if _stops_job(first):
                 first.add_note(
                     f"the bulk job stopped: {report.succeeded} inputs done, nothing more sent"
                 )
             raise first from None
         raise
+
+
+def _stops_job(exc: BaseException) -> bool:
+    """An error no input of the job can get past: the job stops, its journal intact."""
+    return is_refused_token(exc) or isinstance(exc, LimiterUnavailableError)

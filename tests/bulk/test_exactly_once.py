@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from fault_proxy import FaultProxy, on
+from fault_proxy import Action, FaultProxy, Script, on
 
 from hubpages_async import errors
 from hubpages_async.emulator import Emulator
@@ -179,3 +179,37 @@ async def test_refused_token_stops_every_bulk_operation(operation: str) -> None:
                 await method(inputs, concurrency=2, poll=FAST_POLL)
         sent = [r for r in emu.request_log if "/batch/" in r.path]
     assert len(sent) <= 2
+
+
+def _lookup_429s_after_a_lost_create(count: int) -> Script:
+    """The first batch create never reaches the server (503); the next ``count`` page
+    lists, the reconcile lookups, are answered 429."""
+
+    def script(n: int, method: str, path: str) -> Action:
+        if path.endswith("/batch/create") and n == 1:
+            return "503"
+        if method == "GET" and path.endswith("/site-pages") and n <= count:
+            return "429"
+        return "pass"
+
+    return script
+
+
+async def test_a_rate_limited_lookup_waits_and_settles_the_input() -> None:
+    """A 429 storm on the reconcile lookup (more 429s in a row than the client retries)
+    is a "not now", not an unknown outcome: the lookup waits its turn, finds nothing,
+    and the input is sent again and created once. (Seen in CI: 100 inputs of a 10,000-
+    input job reported OUTCOME_UNKNOWN after a lookup met five 429s in a row.)"""
+    async with (
+        Emulator(rate_limit=None) as emu,
+        FaultProxy(emu.url, _lookup_429s_after_a_lost_create(8)) as proxy,
+        fast_client(emu, base_url=proxy.url) as hs,
+    ):
+        pages = [_home(f"page {i}", slug=f"lookup-429/{i}") for i in range(3)]
+        report = await hs.site_pages.create_many(pages, chunk_size=3, poll=FAST_POLL)
+    assert proxy.count("429", "/site-pages") == 8
+    assert report.failures == []
+    assert Counter(str(p.slug) for p in emu.store.pages("site-pages")) == Counter(
+        f"lookup-429/{i}" for i in range(3)
+    )
+    assert report.rate_limited >= 8
