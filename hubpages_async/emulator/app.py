@@ -103,7 +103,7 @@ class EmulatorApp:
         async_batches: bool = False,
         clock: Callable[[], float] = time.monotonic,
         slow_chunk_delay: float = 0.02,
-        stamp_lag: float = 0.0,
+        stamp_lag: float | Callable[[int], float] = 0.0,
         record_attempts: bool = False,
         max_body: int = 64 * 1024 * 1024,
         freeze_gc: bool = False,
@@ -116,8 +116,11 @@ class EmulatorApp:
             parse_rate_limit(rate_limit), daily_limit, clock=clock, record_attempts=record_attempts
         )
         #: Test-only: each request waits a random 0..stamp_lag seconds before the rate
-        #: window counts it (a queue between the client and the server's counter).
+        #: window counts it (a queue between the client and the server's counter); a
+        #: callable is given the request's arrival number (from 1) and returns its wait,
+        #: so a test can make a few requests at a window's edge late and no others.
         self.stamp_lag = stamp_lag
+        self._arrivals = 0
         self._lag_rng = random.Random(fault_seed + 1)
         self.max_batch = max_batch
         self.latency = latency
@@ -139,6 +142,13 @@ class EmulatorApp:
             self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="emulator-store")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._store_thread, functools.partial(func, *args))
+
+    def _stamp_wait(self) -> float:
+        """How long this request waits before the window counts it (``stamp_lag``)."""
+        self._arrivals += 1
+        if callable(self.stamp_lag):
+            return self.stamp_lag(self._arrivals)
+        return self._lag_rng.uniform(0, self.stamp_lag)
 
     def close(self) -> None:
         """Stop the store thread (after the handlers already submitted to it)."""
@@ -194,7 +204,7 @@ class EmulatorApp:
 
         async def handle(request: web.Request) -> web.StreamResponse:
             if self.stamp_lag:
-                await asyncio.sleep(self._lag_rng.uniform(0, self.stamp_lag))
+                await asyncio.sleep(self._stamp_wait())
             try:
                 principal = auth.authenticate(request.headers.get("Authorization"))
                 admitted, headers = limiter.admit(principal.token_id, principal.portal)

@@ -47,7 +47,8 @@ class Emulator:
     handlers store out of the cyclic collector (see ``gc_policy.py``). ``clock`` is the
     monotonic clock of the rate window and request log; ``wall_clock`` the clock of page
     timestamps. Test-only: ``stamp_lag`` makes each request wait a random 0..stamp_lag
-    seconds before the rate window counts it; ``record_attempts`` keeps every counted or
+    seconds before the rate window counts it (or, a callable, the wait it returns for the
+    request's arrival number); ``record_attempts`` keeps every counted or
     refused request in ``app.limiter.attempts``.
     """
 
@@ -70,7 +71,7 @@ class Emulator:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         seed: int = 0,
-        stamp_lag: float = 0.0,
+        stamp_lag: float | Callable[[int], float] = 0.0,
         record_attempts: bool = False,
         max_body: int = 64 * 1024 * 1024,
         freeze_gc: bool = False,
