@@ -24,7 +24,7 @@ from . import errors
 from ._config import USER_AGENT, ClientConfig, normalize_timeout, normalize_token
 from ._retry import RetryBudget, RetryPolicy, decide
 from ._sansio import RateLimitInfo, decipher, encode
-from ._throttle import Limiter, SlidingWindowLimiter
+from ._throttle import Limiter, SlidingWindowLimiter, current_operation, operation_key
 from ._transport import RawResponse, Transport, client_timeout
 
 __all__ = ["ClientStats", "Core"]
@@ -306,6 +306,7 @@ class Core:
             capacity.acquire_nowait()
         except anyio.WouldBlock:
             await capacity.acquire()
+        operation = current_operation.set(operation_key(method, path))
         try:
             waited = await self.limiter.acquire()
             if waited > 0:
@@ -326,6 +327,7 @@ class Core:
             finally:
                 self.limiter.release()
         finally:
+            current_operation.reset(operation)
             capacity.release()
 
     def _decipher(

@@ -24,7 +24,7 @@ import logging
 import math
 import re
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,11 +36,70 @@ from aiolimiter import AsyncLimiter
 from . import errors
 from ._sansio import RateLimitInfo
 
-__all__ = ["Limiter", "RateLimit", "RoundTrips", "SlidingWindowLimiter", "SteadyLimiter"]
+__all__ = [
+    "FastestRoundTrips",
+    "Limiter",
+    "RateLimit",
+    "RoundTrips",
+    "SlidingWindowLimiter",
+    "SteadyLimiter",
+    "current_operation",
+    "operation_key",
+]
 
 log = logging.getLogger("hubpages_async")
 
 _EPSILON = 1e-6
+
+#: What the current task is sending ("GET /cms/v3/pages/site-pages/#", ids collapsed),
+#: set by the client core around each request: a round trip is compared with the
+#: fastest recent one of the same operation, never with a quicker kind of request.
+current_operation = contextvars.ContextVar[str]("hubpages-operation", default="")
+
+_DIGITS = re.compile(r"\d+")
+
+#: A delay beyond the margin that fewer than this share of recent round trips show is a
+#: queue at one moment (re-dated), not the spread the margin is sized for.
+_RARE_DELAY_SHARE = 0.2
+
+
+def operation_key(method: str, path: str) -> str:
+    """The name ``current_operation`` takes for a request: its method and path, ids
+    collapsed, so every page's GET is one operation."""
+    return f"{method} {_DIGITS.sub('#', path)}"
+
+
+class FastestRoundTrips:
+    """The last ``keep`` round trips of each operation: the fastest is what its answer
+    takes when nothing queues (time above it is queueing, which may come before the
+    server's counter as well as after it), and the share of slower ones tells a few
+    requests held back at one moment from a delay that is always there."""
+
+    #: Fewer recent round trips than this say nothing about how rare a delay is.
+    MIN_SAMPLES: ClassVar[int] = 16
+
+    def __init__(self, keep: int = 64, operations: int = 64) -> None:
+        self._keep = keep
+        self._operations = operations
+        self._recent: dict[str, deque[float]] = {}
+
+    def add(self, operation: str, rtt: float) -> float:
+        """Count one round trip; return the fastest recent one of ``operation``."""
+        recent = self._recent.get(operation)
+        if recent is None:
+            if len(self._recent) >= self._operations:  # bounded: forget the oldest kind
+                del self._recent[next(iter(self._recent))]
+            recent = self._recent[operation] = deque(maxlen=self._keep)
+        recent.append(rtt)
+        return min(recent)
+
+    def rarely_over(self, operation: str, rtt: float, share: float) -> bool:
+        """Whether fewer than ``share`` of the recent round trips of ``operation`` took
+        longer than ``rtt`` (False until there are enough of them to tell)."""
+        recent = self._recent.get(operation, ())
+        if len(recent) < self.MIN_SAMPLES:
+            return False
+        return sum(1 for r in recent if r > rtt) < share * len(recent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +276,15 @@ class SlidingWindowLimiter:
         self._paused_until = 0.0
         self._lock: anyio.Lock | None = None
         #: When this task's request was let through (read back by ``release``).
-        self._sent_at = contextvars.ContextVar[tuple[float, bool] | None](
+        #: When this task's request was let through, whether it has been answered, and
+        #: its operation (read back by ``release`` and ``feedback``).
+        self._sent_at = contextvars.ContextVar[tuple[float, bool, str] | None](
             f"sent-{id(self)}", default=None
         )
         self._round_trips = RoundTrips(self.rate)
+        self._fastest = FastestRoundTrips()
+        #: Until when the window may not shrink (a re-dated entry relies on its margin).
+        self._held_until = -math.inf
         # Until the first answer (release or feedback), one request at a time.
         self._learned = not learn_first
         self._probe_out = False
@@ -294,19 +358,64 @@ class SlidingWindowLimiter:
                 delay = self._wait_needed(now)
                 if delay <= 0:
                     self._sent.append(now)
-                    self._sent_at.set((now, False))
+                    self._sent_at.set((now, False, current_operation.get()))
                     return waited
                 await self._sleep(delay)
                 waited += delay
 
     def release(self) -> None:
-        """Measure the round trip (a send counts against the window whatever its outcome)."""
+        """Measure the round trip (a send counts against the window whatever its
+        outcome); a send held back far longer than the others is re-dated.
+
+        The server counts a request when it reaches its counter, which may be well
+        after the send: a queue in the client's own event loop, in the network, in front
+        of the server. A delay that many requests share widens the margin through the
+        round trips' spread (and the headroom absorbs what it misses, statistically). A
+        few requests held back at one moment, say the end of a burst, do not move the
+        spread much; the log would let the next window's sends go while the server still
+        counts them. So a send whose round trip exceeds the fastest recent one of its
+        operation by more than the margin, when fewer than a fifth of recent ones do, is
+        dated by what it waited beyond that fastest one, as if all of it had been spent
+        before the counter: the log then ages it out no sooner than the configured
+        margin after the server does.
+        """
         self._answered()
         sent = self._sent_at.get()
         if sent is None or sent[1]:
             return
-        self._sent_at.set((sent[0], True))  # kept for feedback: when this request went
-        self._window = self._round_trips.add(self._clock() - sent[0])
+        sent_at, _answered, operation = sent
+        now = self._clock()
+        rtt = now - sent_at
+        window = self._round_trips.add(rtt)
+        if window >= self._window or now >= self._held_until:
+            self._window = window
+        fastest = self._fastest.add(operation, rtt)
+        counted = now - fastest  # the latest the server can have counted it, give or take
+        margin = self._window - self.rate.per_seconds
+        if rtt - fastest > margin and self._fastest.rarely_over(
+            operation, fastest + margin, _RARE_DELAY_SHARE
+        ):
+            # The log expires an entry a window (HubSpot's plus the margin) after its
+            # date; the margin may not shrink until this entry has expired.
+            dated = counted - margin + self.rate.margin
+            self._redate(sent_at, dated)
+            self._held_until = max(self._held_until, dated + self._window)
+            self._sent_at.set((counted, True, operation))  # feedback: when it was counted
+        else:
+            self._sent_at.set((sent_at, True, operation))  # feedback: when this request went
+
+    def _redate(self, old: float, new: float) -> None:
+        """Move one logged send from ``old`` to ``new`` (later), keeping the logs sorted."""
+        for log_ in (self._sent, self._gone):
+            i = bisect_left(log_, old)
+            if i < len(log_) and log_[i] == old:
+                del log_[i]
+                back_in_window = log_ is self._gone and new > self._clock() - self._window
+                if back_in_window and len(self._sent) < self._limit:
+                    insort(self._sent, new)
+                else:
+                    insort(log_, new)
+                return
 
     def _answered(self) -> None:
         if not self._learned:

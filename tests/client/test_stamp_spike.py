@@ -1,15 +1,12 @@
 """A few sends at a window's edge counted late: no 429 and no idle window.
 
 Scenario 3b missed its target about one run in seven. The cause, traced: a handful of
-the opening burst's requests reached the server's counter half a second after the rest
-(more than the limiter's 0.1 s margin, too few to widen it through the round trips'
-spread). The client's log then let the next window's burst go 0.1 s after its own first
-sends expired, while the server still counted the late ones: 429s, and a success
-saying ``Remaining: 0`` that the log could not explain, which paused every request for
-a whole window. The emulator's ``stamp_lag`` callable reproduces exactly that.
-
-It fails today, and is kept as the reproduction of issue 14's open part: strict, so a
-fix that makes it pass must also remove the mark.
+requests at a window's edge reached the server's counter later than the rest (by more
+than the limiter's 0.1 s margin, too few to widen it through the round trips' spread).
+The client's log then let the next window's burst go 0.1 s after its own first sends
+expired, while the server still counted the late ones: 429s, and a success saying
+``Remaining: 0`` that the log could not explain, which paused every request for a whole
+window. The emulator's ``stamp_lag`` callable reproduces exactly that.
 """
 
 from __future__ import annotations
@@ -34,12 +31,6 @@ def _late_edge(arrival: int) -> float:
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, open: the limiter dates a send when it leaves, so five sends "
-    "counted 0.5 s late overlap the next window (five 429s); re-dating sends by their "
-    "answers fixes this but slows test_stamp_lag past its bound",
-)
 async def test_late_stamps_at_a_window_edge_draw_no_429_and_no_whole_window_pause() -> None:
     async with Emulator(
         seed_pages=1,
