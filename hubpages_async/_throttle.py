@@ -275,7 +275,6 @@ class SlidingWindowLimiter:
         self._gone: deque[float] = deque(maxlen=self._limit)
         self._paused_until = 0.0
         self._lock: anyio.Lock | None = None
-        #: When this task's request was let through (read back by ``release``).
         #: When this task's request was let through, whether it has been answered, and
         #: its operation (read back by ``release`` and ``feedback``).
         self._sent_at = contextvars.ContextVar[tuple[float, bool, str] | None](
@@ -390,7 +389,9 @@ class SlidingWindowLimiter:
         if window >= self._window or now >= self._held_until:
             self._window = window
         fastest = self._fastest.add(operation, rtt)
-        counted = now - fastest  # the latest the server can have counted it, give or take
+        # When the server counted it, had all of the wait beyond the fastest round trip
+        # come before its counter (the safe guess: the log then never ages it out early).
+        counted = now - fastest
         margin = self._window - self.rate.per_seconds
         if rtt - fastest > margin and self._fastest.rarely_over(
             operation, fastest + margin, _RARE_DELAY_SHARE
