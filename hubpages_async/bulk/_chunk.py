@@ -36,7 +36,14 @@ from ._map import Item, Mapped, map_by_id, map_create, text_attr
 from ._poll import IncompleteBatch, PollPolicy, RequestClient, poll_batch
 from ._report import ChunkOutcome, Failed, Succeeded
 
-__all__ = ["OUTCOME_UNKNOWN", "ChunkRunner", "Operation", "is_refused_token"]
+__all__ = [
+    "NOT_SENT",
+    "OUTCOME_UNKNOWN",
+    "ChunkRunner",
+    "Operation",
+    "is_refused_token",
+    "never_sent",
+]
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -71,6 +78,11 @@ _UNKNOWN = (
 #: The category of a create that may or may not have been applied: failed in the
 #: report, ``pending`` in the journal (a rerun looks it up before sending it again).
 OUTCOME_UNKNOWN: Final = "OUTCOME_UNKNOWN"
+
+#: The category of an input that never reached the server: its connection was refused
+#: through all of the client's retries, or the server stopped accepting connections
+#: earlier in the job (``error`` is that refused connection); a rerun sends it.
+NOT_SENT: Final = "NOT_SENT"
 
 
 def is_refused_token(exc: BaseException) -> bool:
@@ -165,6 +177,10 @@ class ChunkRunner(Generic[V, T]):
                 raise
             return await self._refused(items, exc, out)
         except _UNKNOWN as exc:
+            refused = errors.connection_error_behind(exc)
+            if refused is not None and not refused.request_sent:
+                out.failed.extend(never_sent(items, refused))
+                return [], refused
             return self._unknown(items), exc
         except errors.ValidationError as exc:
             self._fail_all(items, out, "VALIDATION_ERROR", str(exc), None, exc)
@@ -455,6 +471,18 @@ class ChunkRunner(Generic[V, T]):
         if self.on_rate_wait is not None:
             self.on_rate_wait(wait)
         await self.poll.sleep(wait)
+
+
+def never_sent(items: Sequence[Item[Any]], refused: errors.APIConnectionError) -> list[Failed]:
+    """Inputs whose send never reached the server (``refused``: a connection refused
+    through all of the client's retries, or earlier in the job). One that an earlier
+    send may have applied stays unknown (and pending in the journal): no lookup can be
+    made either. The others were never sent."""
+    message = f"not sent: the server could not be reached ({refused})"
+    return [
+        Failed(i.index, i.key, OUTCOME_UNKNOWN if i.reconcile else NOT_SENT, message, None, refused)
+        for i in items
+    ]
 
 
 def _slug_form(slug: str) -> str:

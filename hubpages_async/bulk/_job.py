@@ -38,7 +38,13 @@ from ..errors import (
     ValidationError,
     connection_error_behind,
 )
-from ._chunk import OUTCOME_UNKNOWN, ChunkRunner, Operation, is_refused_token
+from ._chunk import (
+    OUTCOME_UNKNOWN,
+    ChunkRunner,
+    Operation,
+    is_refused_token,
+    never_sent,
+)
 from ._chunks import Inputs, iter_chunks
 from ._claims import Claims
 from ._identity import content_key
@@ -69,10 +75,6 @@ MAX_CHUNK_SIZE: Final = 100
 
 #: The category of an input refused because its key repeats an earlier input's.
 DUPLICATE_KEY: Final = "DUPLICATE_KEY"
-
-#: The category of an input never sent because the server stopped accepting connections
-#: earlier in the job (``error`` is that refused connection); a rerun sends it.
-NOT_SENT: Final = "NOT_SENT"
 
 # Reconcile lookups only trust objects created after the job started, minus this margin
 # for clock skew between us and the server.
@@ -277,25 +279,9 @@ class _ServerGone:
             self.cause = next(filter(None, map(_refused_connection, outcome.failed)), None)
 
     def unsent(self, items: list[Item[V]]) -> ChunkOutcome[T]:
-        """The chunk's inputs, not sent. One left ``pending`` by an earlier run may have
-        been applied then: it stays an unknown outcome (and pending), so the rerun
-        looks it up before sending it again."""
-        cause = self.cause
-        message = f"not sent: the server could not be reached ({cause})"
-        return ChunkOutcome(
-            failed=[
-                Failed(
-                    item.index,
-                    item.key,
-                    OUTCOME_UNKNOWN if item.reconcile else NOT_SENT,
-                    message,
-                    None,
-                    cause,
-                )
-                for item in items
-            ],
-            submitted=False,
-        )
+        """The chunk's inputs, not sent (as :func:`never_sent` reports them)."""
+        assert self.cause is not None, "only once the server is gone"
+        return ChunkOutcome(failed=never_sent(items, self.cause), submitted=False)
 
 
 def _refused_connection(failure: Failed) -> APIConnectionError | None:

@@ -55,8 +55,9 @@ class Failed:
     ...) or one of the bulk layer's own: ``INCOMPLETE_BATCH`` (the batch never reached a
     terminal status), ``CANCELED`` (a canceled batch left it out too many times),
     ``RETRIES_EXHAUSTED`` (its outcome stayed unknown after every resubmission),
-    ``NOT_SENT`` (the server stopped accepting connections earlier in the job, so it
-    was never sent; ``error`` is that refused connection).
+    ``NOT_SENT`` (it never reached the server: its connection was refused through all
+    of the client's retries, or the server stopped accepting connections earlier in the
+    job; ``error`` is that refused connection).
 
     ``status`` is the HTTP status of the answer that refused the input: 207 for a
     per-input error of a multi-status batch answer (HubSpot gives such an error no

@@ -10,6 +10,7 @@ input exactly once.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,42 @@ async def test_a_server_gone_mid_job_stops_it_and_the_rerun_creates_each_input_o
         counts = slug_counts(emu)
         assert len(counts) == INPUTS
         assert set(counts.values()) == {1}
+
+
+async def test_a_server_that_refuses_every_connection_gets_no_lookup_and_nothing_unknown(
+    tmp_path: Path,
+) -> None:
+    """A refused connection proves the request never reached the server: the inputs of
+    the chunks that met it are NOT_SENT, like the rest, not OUTCOME_UNKNOWN after a
+    lookup that could only be refused too (which also left them pending for the rerun
+    to look up again)."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    journal = tmp_path / "job.journal"
+    async with Emulator(rate_limit=None) as emu:
+        async with fast_client(emu, base_url=dead) as hs:
+            report = await hs.site_pages.create_many(
+                page_inputs(40),
+                chunk_size=CHUNK,
+                concurrency=CONCURRENCY,
+                journal=Journal(journal),
+                poll=FAST_POLL,
+            )
+        assert report.succeeded == 0
+        assert {f.category for f in report.failures} == {NOT_SENT}
+        assert report.reconciled == 0
+        entries = Journal(journal)
+        entries.open_sync("create")
+        try:
+            assert {e.state for e in entries.entries_sync()} == {"failed"}
+        finally:
+            entries.close_sync()
+        # Nothing to look up, so the rerun against the live server just sends.
+        async with fast_client(emu) as hs:
+            rerun = await hs.site_pages.create_many(
+                page_inputs(40), chunk_size=CHUNK, journal=Journal(journal), poll=FAST_POLL
+            )
+        assert rerun.failed == 0
+        assert not [r for r in emu.request_log if r.method == "GET"]
+        assert set(slug_counts(emu).values()) == {1}
